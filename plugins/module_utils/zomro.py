@@ -21,12 +21,18 @@ from ansible_collections.vmops.cloud.plugins.module_utils._http import (
     InvalidParameterError,
     Transport,
     body_excerpt,
+    create_or_adopt,
 )
 
 DEFAULT_API_URL = "https://api.zomro.com/"
 
 # Functions that only read: safe to repeat after any failure.
 READ_FUNCS = frozenset(["auth", "instances", "whoami"])
+
+# ``fotbo_status`` values (the instance's OpenStack state as Zomro shows it).
+# Rescue can be entered only from RESCUABLE; while rescued only unrescue is allowed.
+RESCUABLE = frozenset(["active", "stopped"])
+RESCUE_ON = frozenset(["rescuing", "rescued"])
 
 
 def zomro_argument_spec():
@@ -73,6 +79,25 @@ def slist(doc, name):
                                 "name": v.get("$name")})
             return out
     return []
+
+
+def instance_summary(item):
+    """An instance of ``func=instances`` (plain dict) as modules return it."""
+    if item is None:
+        return None
+    return {
+        "id": None if item.get("id") is None else str(item.get("id")),
+        "name": item.get("servername"),
+        "status": item.get("status"),
+        "rescue_status": item.get("fotbo_status"),
+        "ip": item.get("ip"),
+    }
+
+
+def rescue_image_summary(entry):
+    """A ``select_boot`` entry of the rescue preview (see ``slist``) as modules return it."""
+    return {"id": entry.get("key"), "name": entry.get("value"), "image_name": entry.get("name"),
+            "zone": entry.get("depend")}
 
 
 class ZomroError(ApiError):
@@ -208,3 +233,26 @@ class ZomroClient(object):
         """The rescue preview: ``[{key (uuid), value (OS name), depend (zone)}]`` and the zones."""
         doc = self.call("instances.fleio.rescue", elid=str(elid))
         return slist(doc, "select_boot"), [z["key"] for z in slist(doc, "zone")]
+
+    def get_instance(self, elid):
+        """The instance whose elid is ``elid`` (no name matching); ``None`` if absent.  One request."""
+        elid = str(elid)
+        for item in self.list_instances():
+            if str(item.get("id")) == elid:
+                return item
+        return None
+
+    # -- actions ----------------------------------------------------------
+
+    def create_or_adopt(self, send, find):
+        """See ``_http.create_or_adopt``; bounded by ``api_retries``."""
+        return create_or_adopt(send, find, retries=self.transport.retries, sleep=self.transport.sleep)
+
+    def rescue(self, elid, image, zone, password=None):
+        """Enter rescue mode (``sok=ok``: not safe to repeat blindly)."""
+        return self.call("instances.fleio.rescue", safe=False, elid=str(elid), sok="ok",
+                         select_boot=image, zone=zone, password=password)
+
+    def unrescue(self, elid):
+        """Leave rescue mode.  The call has no ``sok`` but is an action: never retried blindly."""
+        return self.call("instances.fleio.unrescue", safe=False, elid=str(elid))
