@@ -255,3 +255,56 @@ class CivoClient(object):
             if net.get("default"):
                 return net
         raise ApiError("No default network found in region %s" % self.region, code="database_network_not_found")
+
+    # -- recovery mode and snapshots (shared by the recovery/snapshot modules) --
+
+    def get_recovery(self, instance_id):
+        """The requested recovery mode of an instance as a bool (the API answers ``{"result": "true"}``)."""
+        body = self.get(self.path("instances", (instance_id, "instance id"), "recovery"))
+        value = body.get("result") if isinstance(body, dict) else body
+        parsed = parse_bool(value)
+        if parsed is None:
+            raise ApiError("Civo API answered an unexpected recovery mode %r for instance %s" % (value, instance_id),
+                           code="invalid_response", reason="recovery mode is not true/false")
+        return parsed
+
+    def list_snapshots(self):
+        """Every account snapshot (``GET /v2/snapshots``, a JSON array)."""
+        body = self.get("/v2/snapshots")
+        if isinstance(body, dict) and "items" in body:
+            body = body["items"]
+        return body if isinstance(body, list) else []
+
+    def find_snapshot(self, name):
+        """The account snapshot named ``name`` or ``None`` (one list request)."""
+        for snap in self.list_snapshots():
+            if snap.get("name") == name:
+                return snap
+        return None
+
+    def list_instance_snapshots(self, instance_id):
+        """The snapshots of one instance (``GET /v2/instances/:id/snapshots``)."""
+        body = self.get(self.path("instances", (instance_id, "instance id"), "snapshots"))
+        if isinstance(body, dict) and "items" in body:
+            body = body["items"]
+        return body if isinstance(body, list) else []
+
+    def get_instance_snapshot(self, instance_id, snapshot):
+        """One snapshot of an instance by id (or name), ``None`` on 404."""
+        return self.get_or_none(self.path("instances", (instance_id, "instance id"),
+                                          "snapshots", (snapshot, "snapshot id")))
+
+
+def parse_bool(value):
+    """``True``/``False`` from a JSON bool, number or string such as ``"true"``; ``None`` if neither."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("true", "yes", "on", "1", "enabled"):
+            return True
+        if text in ("false", "no", "off", "0", "disabled"):
+            return False
+    return None
