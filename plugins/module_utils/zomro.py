@@ -100,6 +100,16 @@ def rescue_image_summary(entry):
             "zone": entry.get("depend")}
 
 
+def error_message(exc, can_login):
+    """The message for ``exc``; says what to do when a session given as ``auth_token`` is no longer valid."""
+    message = str(exc)
+    if getattr(exc, "error_type", None) == "auth" and getattr(exc, "error_object", None) != "badpassword" \
+            and not can_login:
+        message += ("; the session given as auth_token has expired or is not valid: log in again for a new one, "
+                    "or give username and password so that the module can log in itself")
+    return message
+
+
 class ZomroError(ApiError):
     """An error document (``doc.error``) from BILLmanager."""
 
