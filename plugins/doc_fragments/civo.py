@@ -12,7 +12,7 @@ class ModuleDocFragment(object):
 options:
   api_key:
     description:
-      - Civo API key, sent as C(Authorization: bearer <key>).
+      - "Civo API key, sent as C(Authorization: bearer <key>)."
       - If not set, the value of the E(CIVO_TOKEN) environment variable is used, then E(CIVO_API_KEY).
       - Never logged or returned.
     type: str
