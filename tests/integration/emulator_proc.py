@@ -27,6 +27,18 @@ ZOMRO_PASSWORD = "demo-password"
 _RUNNING = set()
 
 
+def wait_for(predicate, timeout=5.0, interval=0.03, what="condition"):
+    """Poll predicate() until it returns a truthy value (returned) or time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out after %.1fs waiting for %s (last: %r)" % (timeout, what, value))
+        time.sleep(interval)
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -94,6 +106,19 @@ class Emulator:
         r = self.http.post(self.url + "/", data=form, timeout=30)
         r.raise_for_status()
         return r.json()
+
+    def instance(self, instance_id, region="LON1"):
+        """GET one Civo instance (dict) or None when 404."""
+        r = self.civo("GET", "/v2/instances/%s" % instance_id, region=region)
+        if r.status_code == 404:
+            return None
+        r.raise_for_status()
+        return r.json()
+
+    def wait_status(self, instance_id, status, region="LON1", timeout=5.0):
+        """Poll a Civo instance until its status is `status`; returns the instance."""
+        return wait_for(lambda: (lambda i: i if i and i["status"] == status else None)(
+            self.instance(instance_id, region)), timeout, what="instance %s %s" % (instance_id, status))
 
     def zomro_login(self):
         doc = self.zomro(func="auth", username=self.zomro_user, password=self.zomro_password)
