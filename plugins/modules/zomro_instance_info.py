@@ -1,0 +1,192 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) vmops.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: zomro_instance_info
+short_description: List Zomro Cloud VPS instances and the rescue images offered for one
+version_added: 0.1.0
+description:
+  - Lists the instances of a Zomro (BILLmanager) account with their id, server name, service status, rescue status
+    and IP address, or only the one given by O(instance).
+  - With O(rescue_images=true), also lists the rescue images that the rescue preview offers for that instance.
+  - Never changes anything.
+author: vmops.cloud maintainers
+options:
+  instance:
+    description:
+      - Only this instance, by its id (C(elid)) or by its server name.
+      - When no instance matches, RV(instances) is empty (and the module fails if O(rescue_images=true)).
+    type: str
+  rescue_images:
+    description:
+      - Also return the rescue images the rescue preview offers for O(instance) (one more request).
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - vmops.cloud.zomro
+notes:
+  - Requests per run, 1 (the instance list), plus 1 (the rescue preview) with O(rescue_images=true). Logging in
+    with O(username) and O(password) adds one C(func=auth) request, unless a valid O(auth_token) is given too.
+"""
+
+EXAMPLES = r"""
+- name: List all instances of the account
+  vmops.cloud.zomro_instance_info:
+    username: "{{ lookup('ansible.builtin.env', 'ZOMRO_USERNAME') }}"
+    password: "{{ lookup('ansible.builtin.env', 'ZOMRO_PASSWORD') }}"
+  register: zomro
+
+- name: Show the instances in rescue mode
+  ansible.builtin.debug:
+    msg: "{{ zomro.instances | selectattr('rescue_status', 'equalto', 'rescued') | map(attribute='name') | list }}"
+
+- name: One instance and the rescue images offered for it
+  vmops.cloud.zomro_instance_info:
+    auth_token: "{{ zomro_session }}"
+    instance: vps-5203773.zomro.example
+    rescue_images: true
+  register: offer
+
+- name: Show the UUID of the Ubuntu 22.04 rescue image
+  ansible.builtin.debug:
+    msg: "{{ (offer.rescue_images | selectattr('name', 'equalto', 'Ubuntu 22.04') | first).id }}"
+"""
+
+RETURN = r"""
+instances:
+  description: The instances (only the one matching O(instance) when given; empty when none matches).
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The instance id (C(elid)).
+      type: str
+      sample: "5203773"
+    name:
+      description: The server name.
+      type: str
+      sample: vps-5203773.zomro.example
+    status:
+      description: The BILLmanager service status (for example V(2), active service).
+      type: str
+      sample: "2"
+    rescue_status:
+      description:
+        - The instance state (C(fotbo_status)) V(active), V(stopped), V(rescued), V(booted_from_iso), or a state in
+          progress such as V(rescuing), V(unrescuing), V(starting), V(stopping).
+      type: str
+      sample: active
+    ip:
+      description: The main IP address.
+      type: str
+      sample: 185.117.152.17
+rescue_images:
+  description: The rescue images the preview offers for O(instance).
+  returned: when O(rescue_images=true)
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The image UUID, for O(vmops.cloud.zomro_rescue#module:image).
+      type: str
+      sample: f8f2573f-56c4-44c5-8469-84eee4aa64e7
+    name:
+      description: The OS name, as the preview lists it.
+      type: str
+      sample: Ubuntu 22.04
+    image_name:
+      description: The image name of an own image (the preview's C($name)); V(null) for public images.
+      type: str
+      sample: foo
+    zone:
+      description: The zone of the image, V(pub) (public) or V(own) (the account's own images).
+      type: str
+      sample: pub
+failure:
+  description: On failure, the API's answer.
+  returned: failure
+  type: dict
+  contains:
+    status:
+      description: HTTP status (Zomro answers errors with 200 and an error document).
+      type: int
+    code:
+      description: The error type (for example V(auth)) or a code of the module (V(instance_not_found)).
+      type: str
+    reason:
+      description: The error text.
+      type: str
+    object:
+      description: The object the API error refers to (for example V(badpassword), V(session)).
+      type: str
+"""
+
+from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError
+from ansible_collections.vmops.cloud.plugins.module_utils.base import InfoModule
+from ansible_collections.vmops.cloud.plugins.module_utils.zomro import (
+    error_message,
+    instance_summary,
+    rescue_image_summary,
+)
+
+
+def select_instances(items, ref=None):
+    """The instances matching ``ref`` (id first, then server name); all without ``ref``."""
+    if ref is None:
+        return items
+    by_id = [i for i in items if str(i.get("id")) == ref]
+    return by_id or [i for i in items if i.get("servername") == ref]
+
+
+class ZomroInstanceInfoModule(InfoModule):
+    provider = "zomro"
+    argument_spec = dict(
+        instance=dict(type="str"),
+        rescue_images=dict(type="bool", default=False),
+    )
+    module_kwargs = dict(required_if=[["rescue_images", True, ["instance"]]])
+
+    def validate(self):
+        ref = self.params.get("instance")
+        if ref is not None:
+            if not ref.strip():
+                raise InvalidParameterError("instance must not be empty: give the instance id (elid) or server name")
+            if any(ord(c) < 32 or ord(c) == 127 for c in ref):
+                raise InvalidParameterError("instance must not contain control characters")
+
+    def gather(self):
+        ref = self.params.get("instance")
+        ref = ref.strip() if ref is not None else None
+        found = select_instances(self.client.list_instances(), ref)
+        result = {"instances": [instance_summary(i) for i in found]}
+        if self.params["rescue_images"]:
+            if not found:
+                raise ApiError("Zomro instance %r not found: give its id (elid) or server name" % ref,
+                               code="instance_not_found", reason="no instance has that id or server name")
+            if len(found) > 1:
+                raise ApiError("Zomro instance name %r is ambiguous (ids: %s); use the id"
+                               % (ref, ", ".join(str(i.get("id")) for i in found)), code="ambiguous_name")
+            images, dummy = self.client.rescue_images(found[0]["id"])
+            result["rescue_images"] = [rescue_image_summary(i) for i in images]
+        return result
+
+    def fail_api(self, exc):
+        can_login = bool(self.params.get("username") and self.params.get("password"))
+        self.module.fail_json(msg=error_message(exc, can_login), failure=exc.failure())
+
+
+def main():
+    ZomroInstanceInfoModule.main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,402 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) vmops.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: zomro_rescue
+short_description: Enable or disable rescue mode of a Zomro Cloud VPS instance
+version_added: 0.1.0
+description:
+  - Puts a Zomro (BILLmanager/Fleio) Cloud VPS instance into rescue mode, booted from a rescue image, or takes it out
+    of rescue mode again (C(instances.fleio.rescue) and C(instances.fleio.unrescue)).
+  - The module reads the instance first and only acts when the rescue state differs from O(state), so a second run
+    reports no change.
+  - A rescue request whose answer was lost is never re-sent blindly; the instance is read again and, when it is
+    already rescuing or rescued, the request is taken as applied.
+author: vmops.cloud maintainers
+options:
+  instance:
+    description:
+      - The instance, by its id (C(elid)) or by its server name.
+      - A server name shared by several instances fails with their ids.
+    type: str
+    required: true
+  state:
+    description:
+      - V(enabled) puts the instance into rescue mode; this is possible only when its rescue status
+        (C(fotbo_status)) is V(active) or V(stopped). An instance already rescued (or rescuing) is left alone.
+      - V(disabled) takes the instance out of rescue mode when it is rescued; any other status is left alone, except
+        V(rescuing), which fails (disable it once it is rescued).
+    type: str
+    choices: [enabled, disabled]
+    default: enabled
+  image:
+    description:
+      - The rescue image, by its UUID or by its OS name as the rescue preview lists it (for example V(Ubuntu 22.04));
+        the image name of an own image (the preview's C($name)) is accepted too. Names match case-insensitively.
+      - A name is resolved with the preview call (the rescue call without C(sok)); when nothing matches, the module
+        fails with the list of available images.
+      - With a UUID and O(zone) both given, the preview is skipped.
+      - Required when O(state=enabled). Not checked when the instance is already in rescue mode (the API does not
+        tell which image an instance was rescued with).
+    type: str
+  zone:
+    description:
+      - The zone of the image, V(pub) (public images) or V(own) (the account's own images).
+      - Default is the zone of the matching image in the preview.
+    type: str
+    choices: [pub, own]
+  rescue_password:
+    description:
+      - The password to log in to the instance while it runs the rescue image. Recommended.
+      - Sent only when rescue mode is enabled. Never logged or returned.
+    type: str
+extends_documentation_fragment:
+  - vmops.cloud.zomro
+  - vmops.cloud.wait
+notes:
+  - Supports check mode (no mutating request is sent; the image is still resolved with the preview, which only
+    reads) and diff mode (the rescue state before and after).
+  - With O(wait=true) the module waits until the rescue status is V(rescued) (or V(active) when disabling).
+    When the instance is already on its way (V(rescuing), or V(unrescuing) when disabling), it waits for that too.
+  - Requests per run, when there is nothing to do, 1 (the instance list). Enabling rescue mode by image name, 3
+    (list, preview, rescue) plus the reads of the wait (one read with O(wait=false)); by image UUID and O(zone), 2
+    plus those reads. Disabling, 2 plus those reads. Logging in with O(username) and O(password) adds one
+    C(func=auth) request, unless a valid O(auth_token) is given too.
+"""
+
+EXAMPLES = r"""
+- name: Boot the instance into the Ubuntu 22.04 rescue image
+  vmops.cloud.zomro_rescue:
+    username: "{{ lookup('ansible.builtin.env', 'ZOMRO_USERNAME') }}"
+    password: "{{ lookup('ansible.builtin.env', 'ZOMRO_PASSWORD') }}"
+    instance: vps-5203773.zomro.example
+    image: Ubuntu 22.04
+    rescue_password: "{{ vault_rescue_password }}"
+  register: rescue
+
+- name: Rescue by image UUID and zone (no preview request), without waiting
+  vmops.cloud.zomro_rescue:
+    auth_token: "{{ zomro_session }}"
+    instance: "5203773"
+    image: f8f2573f-56c4-44c5-8469-84eee4aa64e7
+    zone: pub
+    wait: false
+
+- name: Leave rescue mode, credentials from a module defaults group
+  module_defaults:
+    group/vmops.cloud.zomro:
+      username: "{{ lookup('ansible.builtin.env', 'ZOMRO_USERNAME') }}"
+      password: "{{ lookup('ansible.builtin.env', 'ZOMRO_PASSWORD') }}"
+  block:
+    - name: Take the instance out of rescue mode and wait until it is active
+      vmops.cloud.zomro_rescue:
+        instance: "5203773"
+        state: disabled
+        wait_timeout: 300
+"""
+
+RETURN = r"""
+rescue:
+  description:
+    - The rescue state of the instance after the run (in check mode, before the change).
+  returned: success
+  type: dict
+  contains:
+    enabled:
+      description: Whether the instance is in rescue mode or entering it (rescue status V(rescued) or V(rescuing)).
+      type: bool
+      sample: true
+    image:
+      description:
+        - UUID of the rescue image this run enabled rescue mode with (in check mode, would enable it with).
+        - V(null) when the run did not enable rescue mode; the API does not report the image of an instance
+          that is already rescued.
+      type: str
+      sample: f8f2573f-56c4-44c5-8469-84eee4aa64e7
+    zone:
+      description: Zone (V(pub) or V(own)) of that image; V(null) when O(image) is.
+      type: str
+      sample: pub
+    status:
+      description: The rescue status of the instance (C(fotbo_status)).
+      type: str
+      sample: rescued
+instance:
+  description: The instance, as listed by the API after the run (in check mode, before the change).
+  returned: success
+  type: dict
+  contains:
+    id:
+      description: The instance id (C(elid)).
+      type: str
+      sample: "5203773"
+    name:
+      description: The server name.
+      type: str
+      sample: vps-5203773.zomro.example
+    status:
+      description: The BILLmanager service status (for example V(2), active service).
+      type: str
+      sample: "2"
+    rescue_status:
+      description:
+        - The instance state (C(fotbo_status)) V(active), V(stopped), V(rescued), V(booted_from_iso), or a state in
+          progress such as V(rescuing), V(unrescuing), V(starting), V(stopping).
+      type: str
+      sample: rescued
+    ip:
+      description: The main IP address.
+      type: str
+      sample: 185.117.152.17
+actions:
+  description: The changes made (or, in check mode, that would be made).
+  returned: always
+  type: list
+  elements: str
+  sample: ["enable rescue mode with image Ubuntu 22.04 (f8f2573f-56c4-44c5-8469-84eee4aa64e7, zone pub)"]
+diff:
+  description: The rescue state before and after (keys as in RV(rescue)), with C(--diff).
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: The rescue state before the run.
+      type: dict
+    after:
+      description: The rescue state after the run (in check mode, the state the run would reach).
+      type: dict
+  sample:
+    before: {enabled: false, image: null, zone: null, status: active}
+    after: {enabled: true, image: f8f2573f-56c4-44c5-8469-84eee4aa64e7, zone: pub, status: rescued}
+failure:
+  description: On failure, the API's answer.
+  returned: failure
+  type: dict
+  contains:
+    status:
+      description: HTTP status (Zomro answers errors with 200 and an error document).
+      type: int
+    code:
+      description: The error type (for example V(auth), V(value)) or a code of the module (V(invalid_state)).
+      type: str
+    reason:
+      description: The error text.
+      type: str
+    object:
+      description: The object the API error refers to (for example V(badpassword), V(session), V(elid)).
+      type: str
+"""
+
+import re
+
+from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError
+from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_uuid
+from ansible_collections.vmops.cloud.plugins.module_utils.zomro import (
+    RESCUABLE,
+    RESCUE_ON,
+    error_message,
+    instance_summary,
+    rescue_image_summary,
+)
+
+# A value made only of hex digits and dashes, long enough to be meant as a UUID.
+_UUID_LIKE_RE = re.compile(r"^[0-9a-fA-F-]{30,}$")
+
+
+def _label(instance):
+    name = instance.get("servername")
+    if name and name != instance.get("id"):
+        return "%s (id %s)" % (name, instance.get("id"))
+    return "id %s" % instance.get("id")
+
+
+def match_image(images, ref, zone=None):
+    """The preview entry for ``ref`` (UUID, OS name or image name) in ``zone``.
+
+    ``images`` are ``slist(doc, "select_boot")`` entries.  Raises ``ApiError``
+    with the available images when nothing or several match.
+    """
+    candidates = [i for i in images if zone is None or i.get("depend") == zone]
+    wanted = ref.strip().lower()
+    by_id = [i for i in candidates if str(i.get("key") or "").lower() == wanted]
+    matches = by_id or [i for i in candidates if str(i.get("value") or "").strip().lower() == wanted]
+    if not matches:
+        matches = [i for i in candidates if str(i.get("name") or "").strip().lower() == wanted]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        available = ", ".join("%s (%s)" % (i.get("value"), i.get("depend")) for i in images) or "none"
+        where = " in zone %s" % zone if zone else ""
+        raise ApiError("Rescue image %r not found%s; available images: %s" % (ref, where, available),
+                       code="image_not_found", reason="no rescue image matches")
+    raise ApiError("Rescue image %r is ambiguous: %s; give its UUID or the zone"
+                   % (ref, ", ".join("%s (zone %s)" % (i.get("key"), i.get("depend")) for i in matches)),
+                   code="ambiguous_image", reason="several rescue images match")
+
+
+def rescue_view(instance, image=None, zone=None):
+    status = instance.get("fotbo_status") if instance else None
+    return {"enabled": status in RESCUE_ON, "image": image, "zone": zone, "status": status}
+
+
+class ZomroRescueModule(VmopsModule):
+    provider = "zomro"
+    resource_key = "instance"
+    argument_spec = dict(
+        instance=dict(type="str", required=True),
+        state=dict(type="str", default="enabled", choices=["enabled", "disabled"]),
+        image=dict(type="str"),
+        zone=dict(type="str", choices=["pub", "own"]),
+        rescue_password=dict(type="str", no_log=True),
+    )
+    module_kwargs = dict(required_if=[["state", "enabled", ["image"]]])
+
+    def __init__(self):
+        super(ZomroRescueModule, self).__init__()
+        self.image = None  # the resolved image UUID
+        self.zone = None
+        self.image_label = None
+
+    # -- before any request ------------------------------------------------
+
+    def validate(self):
+        ref = self.params["instance"]
+        if ref is None or not ref.strip():
+            raise InvalidParameterError("instance must not be empty: give the instance id (elid) or server name")
+        if any(ord(c) < 32 or ord(c) == 127 for c in ref):
+            raise InvalidParameterError("instance must not contain control characters")
+        image = self.params.get("image")
+        if image is not None:
+            if not image.strip():
+                raise InvalidParameterError("image must not be empty: give a rescue image UUID or OS name")
+            if _UUID_LIKE_RE.match(image.strip()) and "-" in image and not is_uuid(image.strip()):
+                raise InvalidParameterError("image %r looks like a UUID but is not a valid one "
+                                            "(expected 8-4-4-4-12 hex digits)" % image)
+        password = self.params.get("rescue_password")
+        if password is not None and password == "":
+            raise InvalidParameterError("rescue_password must not be empty; leave it out to set none")
+
+    # -- reading -----------------------------------------------------------
+
+    def find(self):
+        ref = self.params["instance"].strip()
+        found = self.client.find_instance(ref)
+        if found is None:
+            raise ApiError("Zomro instance %r not found: give its id (elid) or server name" % ref,
+                           code="instance_not_found", reason="no instance has that id or server name")
+        return found
+
+    def resolve_image(self, instance):
+        ref = self.params["image"].strip()
+        zone = self.params.get("zone")
+        if zone and is_uuid(ref):
+            self.image, self.zone, self.image_label = ref.lower(), zone, ref.lower()
+            return
+        images, dummy = self.client.rescue_images(instance["id"])
+        entry = match_image(images, ref, zone)
+        if not entry.get("depend") and not zone:
+            raise ApiError("The rescue preview does not say which zone image %s is in; set zone" % entry.get("key"),
+                           code="image_zone_unknown", reason="no $depend")
+        summary = rescue_image_summary(entry)
+        self.image, self.zone = summary["id"], zone or summary["zone"]
+        self.image_label = "%s (%s, zone %s)" % (summary["name"], summary["id"], self.zone) \
+            if summary["name"] else summary["id"]
+
+    # -- planning ----------------------------------------------------------
+
+    def plan(self, current):
+        status = current.get("fotbo_status")
+        plan = Plan(before=rescue_view(current))
+        if self.params["state"] == "enabled":
+            if status in RESCUE_ON:
+                return plan
+            if status not in RESCUABLE:
+                raise ApiError("Cannot enable rescue mode on Zomro instance %s: its status is %s; rescue is possible "
+                               "only from active or stopped" % (_label(current), status),
+                               code="invalid_state", reason="fotbo_status is %s" % status)
+            self.resolve_image(current)
+            plan.add("enable rescue mode with image %s" % self.image_label, self.enable,
+                     enabled=True, image=self.image, zone=self.zone, status="rescued")
+        else:
+            if status == "rescued":
+                plan.add("disable rescue mode", self.disable, enabled=False, status="active")
+            elif status == "rescuing":
+                raise ApiError("Cannot disable rescue mode on Zomro instance %s yet: it is still rescuing; run again "
+                               "once it is rescued" % _label(current),
+                               code="invalid_state", reason="fotbo_status is rescuing")
+            elif status == "booted_from_iso":
+                self.module.warn("Zomro instance %s is booted from an ISO image, which is not rescue mode; "
+                                 "nothing done" % _label(current))
+        return plan
+
+    # -- the steps -----------------------------------------------------------
+
+    def enable(self, current):
+        elid = current["id"]
+
+        def send():
+            return self.client.rescue(elid, self.image, self.zone, password=self.params.get("rescue_password"))
+
+        def applied():
+            found = self.client.get_instance(elid)
+            return found if found is not None and found.get("fotbo_status") in RESCUE_ON else None
+
+        found, adopted = self.client.create_or_adopt(send, applied)
+        return self.settle(elid, "rescued", found if adopted else None)
+
+    def disable(self, current):
+        elid = current["id"]
+
+        def applied():
+            found = self.client.get_instance(elid)
+            return found if found is not None and found.get("fotbo_status") in ("unrescuing", "active") else None
+
+        found, adopted = self.client.create_or_adopt(lambda: self.client.unrescue(elid), applied)
+        return self.settle(elid, "active", found if adopted else None)
+
+    def settle(self, elid, goal, known=None):
+        """The instance after an action: waited for ``goal`` or, without wait, read once."""
+        if not self.params["wait"]:
+            if known is not None:
+                return known
+            found = self.client.get_instance(elid)
+            if found is None:
+                raise ApiError("Zomro instance %s disappeared" % elid, code="instance_not_found")
+            return found
+        return self.wait_for(lambda: self.client.get_instance(elid),
+                             lambda inst: inst is not None and inst.get("fotbo_status") == goal,
+                             "Zomro instance %s to be %s" % (elid, goal),
+                             failed=lambda inst: inst is None or inst.get("fotbo_status") == "error")
+
+    # -- the result ----------------------------------------------------------
+
+    def result(self, current, plan):
+        status = current.get("fotbo_status")
+        if not plan.changed and self.params["wait"] and not self.check_mode:
+            # Already on its way to the wanted state: wait for it as if this run had asked.
+            goal = {"rescuing": "rescued", "unrescuing": "active"}.get(status)
+            wanted = "enabled" if goal == "rescued" else "disabled"
+            if goal and self.params["state"] == wanted:
+                current = self.settle(current["id"], goal)
+        return {"rescue": rescue_view(current, self.image, self.zone), "instance": instance_summary(current)}
+
+    def fail_api(self, exc):
+        can_login = bool(self.params.get("username") and self.params.get("password"))
+        self.module.fail_json(msg=error_message(exc, can_login), failure=exc.failure())
+
+
+def main():
+    ZomroRescueModule.main()
+
+
+if __name__ == "__main__":
+    main()
