@@ -21,6 +21,7 @@ import random
 import re
 import time
 import traceback
+from html import unescape as html_unescape
 
 try:
     from urllib.parse import quote
@@ -145,10 +146,10 @@ class Transport(object):
                 error = self.error_parser(response, method, _redact_url(url))
                 if status not in RETRY_STATUSES:
                     raise error
-                if status == 429:
-                    # Rejected before processing: repeating is safe for any method.
-                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                elif not safe:
+                # Honoured on 429 and on 503 alike (RFC 9110 section 10.2.3).
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                # A 429 was rejected before processing: repeating is safe for any method.
+                if status != 429 and not safe:
                     raise AmbiguousRequestError(error.message + " (it may have been applied)",
                                                 status=error.status, code=error.code, reason=error.reason)
                 if attempt >= self.retries:
@@ -163,8 +164,11 @@ def _never_sent(exc):
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return True
     if isinstance(exc, requests.exceptions.ConnectionError):
+        # NameResolutionError: the host did not resolve, whatever the resolver's errno.
         text = repr(exc)
-        return "NewConnectionError" in text or "Connection refused" in text or "Name or service not known" in text
+        return any(marker in text for marker in (
+            "NewConnectionError", "NameResolutionError", "Connection refused", "Name or service not known",
+            "Temporary failure in name resolution", "nodename nor servname provided"))
     return False
 
 
@@ -196,12 +200,16 @@ def parse_retry_after(value):
 
 _TAG_RE = re.compile(r"<[^>]+>")
 _SPACE_RE = re.compile(r"\s+")
+# Parts of an HTML page that are not text: scripts, styles and comments.
+_NOT_TEXT_RE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 
 
 def body_excerpt(response, limit=200):
-    """A short, readable excerpt of a response body (HTML tags removed)."""
+    """A short, readable excerpt of a response body (HTML tags, scripts and entities removed)."""
     text = response.text or ""
-    text = _SPACE_RE.sub(" ", _TAG_RE.sub(" ", text)).strip()
+    if "<" in text:
+        text = html_unescape(_TAG_RE.sub(" ", _NOT_TEXT_RE.sub(" ", text)))
+    text = _SPACE_RE.sub(" ", text).strip()
     return text[:limit]
 
 
