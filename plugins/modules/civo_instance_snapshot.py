@@ -1,0 +1,614 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) vmops.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: civo_instance_snapshot
+short_description: Create, rename, delete and restore snapshots of a Civo instance
+version_added: 0.1.0
+author: vmops.cloud maintainers
+description:
+  - Manages the snapshots of one Civo instance and its volumes (C(/v2/instances/:id/snapshots)).
+  - V(present) creates a snapshot of that name if the instance has none, and renames it or changes its description
+    in place when given its O(id) and a different O(name) or O(description).
+  - V(absent) deletes it.
+  - V(restored) restores it, either to a new instance called O(restore_hostname) or over the original instance
+    (O(overwrite_existing=true)).
+  - A create or restore whose answer was lost is never sent again blindly; the module first looks for what it may have
+    made (a snapshot of that name, an instance of that hostname, the original instance being rebuilt) and adopts it.
+extends_documentation_fragment:
+  - vmops.cloud.civo
+  - vmops.cloud.wait
+options:
+  instance:
+    description:
+      - The instance the snapshot is of, by id or by hostname.
+    type: str
+    required: true
+  name:
+    description:
+      - The name of the snapshot, which must conform to RFC 1123 (lower case letters, digits and C(-), starting and
+        ending with a letter or digit, at most 63 characters). Checked before any request.
+      - Without O(id), the snapshot is found by this name.
+      - With O(id) and O(state=present), the snapshot is renamed to this name.
+      - One of O(name) and O(id) is required.
+    type: str
+  id:
+    description:
+      - The id of an existing snapshot. A snapshot cannot be created with a given id.
+    type: str
+  description:
+    description:
+      - The description of the snapshot, set when it is created or changed in place (O(state=present) only).
+    type: str
+  state:
+    description:
+      - V(present), V(absent) or V(restored), see the description above.
+    type: str
+    choices: [present, absent, restored]
+    default: present
+  restore_hostname:
+    description:
+      - With O(state=restored), restore the snapshot to a new instance of this hostname (in the same network as the
+        original).
+      - When an instance of this hostname already exists in the region, nothing is done (RV(changed=false)).
+      - Exactly one of O(restore_hostname) and O(overwrite_existing=true) is required with O(state=restored).
+    type: str
+  restore_private_ip:
+    description:
+      - With O(state=restored), the private IPv4 address of the restored instance.
+    type: str
+  overwrite_existing:
+    description:
+      - With O(state=restored), restore the snapshot over the original instance, replacing its disk.
+      - This is always a change (RV(changed=true)), because the API cannot tell whether the disk still equals the snapshot.
+    type: bool
+    default: false
+notes:
+  - With O(wait=true) a new snapshot is waited for until it is V(Complete); a restore until the restored instance is
+    V(ACTIVE). A snapshot that is still V(Pending) is waited for before it is restored.
+  - Check mode sends no request that changes anything; C(--diff) shows the snapshot (or the restore) before and after.
+"""
+
+EXAMPLES = r"""
+- name: Snapshot web1 before an upgrade
+  vmops.cloud.civo_instance_snapshot:
+    api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
+    region: LON1
+    instance: web1.example.com
+    name: web1-before-upgrade
+    description: Taken before the 2.0 upgrade
+  register: snap
+
+- name: Rename it
+  vmops.cloud.civo_instance_snapshot:
+    api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
+    instance: web1.example.com
+    id: "{{ snap.snapshot.id }}"
+    name: web1-release-2-0
+
+- name: Restore it to a new instance
+  vmops.cloud.civo_instance_snapshot:
+    api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
+    instance: web1.example.com
+    name: web1-release-2-0
+    state: restored
+    restore_hostname: web1-copy.example.com
+    restore_private_ip: 192.168.1.50
+
+- name: Roll web1 back to it
+  vmops.cloud.civo_instance_snapshot:
+    api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
+    instance: web1.example.com
+    name: web1-release-2-0
+    state: restored
+    overwrite_existing: true
+
+- name: Delete it
+  vmops.cloud.civo_instance_snapshot:
+    api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
+    instance: web1.example.com
+    name: web1-release-2-0
+    state: absent
+"""
+
+RETURN = r"""
+snapshot:
+  description:
+    - The snapshot after the run; V(null) when O(state=absent), or in check mode when it would be created.
+  returned: success
+  type: dict
+  contains:
+    id:
+      description: Id of the snapshot.
+      returned: success
+      type: str
+      sample: 8e1bd5c6-1f4a-4e0c-a0d6-1b0a3f0e3f55
+    name:
+      description: Name of the snapshot.
+      returned: success
+      type: str
+      sample: web1-before-upgrade
+    description:
+      description: Description of the snapshot.
+      returned: success
+      type: str
+      sample: Taken before the 2.0 upgrade
+    included_volumes:
+      description: Ids of the volumes in the snapshot.
+      returned: when the API returns it
+      type: list
+      elements: str
+      sample: ["5f0e6b8a-3a7e-4c44-9d6c-2b3f1c1a9e01"]
+    status:
+      description: Progress of the snapshot.
+      returned: success
+      type: dict
+      contains:
+        state:
+          description: V(Pending), V(Complete) or V(Failed).
+          returned: success
+          type: str
+          sample: Complete
+        volumes:
+          description: The state of each volume's snapshot, as C({id, state}).
+          returned: when the API returns it
+          type: list
+          elements: dict
+          sample: [{"id": "5f0e6b8a-3a7e-4c44-9d6c-2b3f1c1a9e01", "state": "Complete"}]
+    created_at:
+      description: When the snapshot was created.
+      returned: success
+      type: str
+      sample: "2025-04-01T09:11:14Z"
+restore:
+  description:
+    - The API's answer to the restore request.
+    - V(null) when no restore was requested by this run (an instance of O(restore_hostname) already existed, or
+      check mode), or when the answer was lost and the restore it had started was adopted (see RV(adopted)).
+  returned: when O(state=restored)
+  type: dict
+  contains:
+    id:
+      description: Id of the restore operation.
+      returned: success
+      type: str
+      sample: 0b2f3c2c-8f5f-4a35-bb73-7c0c1d6f0a11
+    name:
+      description: Name of the restore operation.
+      returned: success
+      type: str
+      sample: restore-0b2f3c2c
+    hostname:
+      description: Hostname of the restored instance.
+      returned: success
+      type: str
+      sample: web1-copy.example.com
+    description:
+      description: Description of the restore operation.
+      returned: when the API returns it
+      type: str
+      sample: ""
+    from_snapshot:
+      description: Id of the snapshot restored.
+      returned: success
+      type: str
+      sample: 8e1bd5c6-1f4a-4e0c-a0d6-1b0a3f0e3f55
+    private_ipv4:
+      description: Private IPv4 address of the restored instance.
+      returned: when the API returns it
+      type: str
+      sample: 192.168.1.50
+    overwrite_existing:
+      description: Whether the original instance was overwritten.
+      returned: success
+      type: bool
+      sample: false
+    status:
+      description: Progress of the restore, as C({state}) with V(in_progress) or V(complete).
+      returned: success
+      type: dict
+      sample: {"state": "in_progress"}
+    created_at:
+      description: When the restore started.
+      returned: success
+      type: str
+      sample: "2025-04-01T09:20:00Z"
+    completed_at:
+      description: When the restore completed, else V(null).
+      returned: success
+      type: str
+      sample: null
+instance:
+  description:
+    - The instance restored to (the new one, the one that already had O(restore_hostname), or the overwritten original)
+      as last read, without its secrets. V(null) when not known yet (for example in check mode).
+  returned: when O(state=restored)
+  type: dict
+  sample: {"id": "b177ae0e-60fa-11e5-be02-5cf9389be614", "hostname": "web1-copy.example.com", "status": "ACTIVE"}
+adopted:
+  description:
+    - V(true) when the answer to the create or restore request was lost and the module adopted what that request had
+      made instead of sending it again.
+  returned: success
+  type: bool
+  sample: false
+actions:
+  description: The changes made (or, in check mode, that would be made).
+  returned: always
+  type: list
+  elements: str
+  sample: ["create snapshot web1-before-upgrade of instance 4a07ac84-70f8-11e5-8fe9-5cf9389be614"]
+diff:
+  description:
+    - With C(--diff), the snapshot (id, name, description, state) before and after; for O(state=restored) the restore
+      that would be made.
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: Before the run (empty if there was nothing).
+      returned: when diff mode is on
+      type: dict
+    after:
+      description: After the run (empty if deleted).
+      returned: when diff mode is on
+      type: dict
+"""
+
+import re
+
+from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError, path_segment
+from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_uuid, strip_secrets
+
+NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+HOSTNAME_RE = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9.]{0,251}[A-Za-z0-9])?$")
+IPV4_RE = re.compile(r"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$")
+
+COMPLETE = "complete"
+PENDING = "pending"
+FAILED = ("failed", "error")
+# How many polls in a row an overwritten instance must be seen ACTIVE when the
+# API never showed it busy (the restore may be applied without a visible transition).
+QUIET_ACTIVE_POLLS = 3
+
+
+def snapshot_state(snap):
+    """``complete``, ``pending``, ``failed``... (the API capitalises them)."""
+    if not snap:
+        return None
+    status = snap.get("status")
+    if isinstance(status, dict):
+        status = status.get("state")
+    if status is None:
+        status = snap.get("state")
+    return str(status).lower() if status is not None else None
+
+
+def summary(snap):
+    if not snap:
+        return {}
+    return {"id": snap.get("id"), "name": snap.get("name"), "description": snap.get("description"),
+            "state": (snap.get("status") or {}).get("state") if isinstance(snap.get("status"), dict) else snap.get("status")}
+
+
+def is_busy(instance):
+    return bool(instance) and str(instance.get("status", "")).upper().endswith("ING")
+
+
+def check_name(name):
+    if name is not None and not NAME_RE.match(name):
+        raise InvalidParameterError(
+            "name %r does not conform to RFC 1123: use lower case letters, digits and '-', starting and ending "
+            "with a letter or digit, at most 63 characters" % name)
+
+
+def validate_params(params):
+    """Refuse bad input before any request."""
+    state = params["state"]
+    if not (params["instance"] or "").strip():
+        raise InvalidParameterError("instance must be an instance id or hostname")
+    if params["name"] is None and params["id"] is None:
+        raise InvalidParameterError("one of name or id is required")
+    check_name(params["name"])
+    if params["id"] is not None:
+        path_segment(params["id"], "snapshot id")
+    restore_given = [k for k in ("restore_hostname", "restore_private_ip") if params[k] is not None]
+    if params["overwrite_existing"]:
+        restore_given.append("overwrite_existing")
+    if state != "restored":
+        if restore_given:
+            raise InvalidParameterError("%s only apply with state=restored" % ", ".join(restore_given))
+        return
+    hostname = params["restore_hostname"]
+    if hostname is not None and params["overwrite_existing"]:
+        raise InvalidParameterError("restore_hostname and overwrite_existing=true are mutually exclusive: "
+                                    "restore either to a new instance or over the original")
+    if hostname is None and not params["overwrite_existing"]:
+        raise InvalidParameterError("state=restored needs restore_hostname (restore to a new instance) or "
+                                    "overwrite_existing=true (restore over the original instance)")
+    if hostname is not None and not HOSTNAME_RE.match(hostname):
+        raise InvalidParameterError("restore_hostname %r is not a valid host name" % hostname)
+    ip = params["restore_private_ip"]
+    if ip is not None and not IPV4_RE.match(ip):
+        raise InvalidParameterError("restore_private_ip %r is not an IPv4 address" % ip)
+
+
+def plan_present(snap, params):
+    """``("create"|"update"|"missing_id"|"keep", changes)`` for state=present."""
+    if snap is None:
+        if params["id"] is not None:
+            return "missing_id", {}
+        return "create", {}
+    changes = {}
+    if params["id"] is not None and params["name"] is not None and params["name"] != snap.get("name"):
+        changes["name"] = params["name"]
+    if params["description"] is not None and params["description"] != (snap.get("description") or ""):
+        changes["description"] = params["description"]
+    return ("update" if changes else "keep"), changes
+
+
+class CivoInstanceSnapshot(VmopsModule):
+    provider = "civo"
+    resource_key = "snapshot"
+    argument_spec = dict(
+        instance=dict(type="str", required=True),
+        name=dict(type="str"),
+        id=dict(type="str"),
+        description=dict(type="str"),
+        state=dict(type="str", default="present", choices=["present", "absent", "restored"]),
+        restore_hostname=dict(type="str"),
+        restore_private_ip=dict(type="str"),
+        overwrite_existing=dict(type="bool", default=False),
+    )
+    module_kwargs = dict(required_one_of=[("name", "id")])
+
+    def __init__(self):
+        super(CivoInstanceSnapshot, self).__init__()
+        self.instance_id = None
+        self.adopted = False
+        self.restore = None
+        self.target = None
+        self.target_exists = False
+
+    def validate(self):
+        validate_params(self.params)
+
+    # -- finding -----------------------------------------------------------
+
+    def lookup(self, instance_id):
+        """The snapshot on a known instance, by id (GET) or name (list)."""
+        if self.params["id"] is not None:
+            return self.client.get_instance_snapshot(instance_id, self.params["id"])
+        for snap in self.client.list_instance_snapshots(instance_id):
+            if snap.get("name") == self.params["name"]:
+                return snap
+        return None
+
+    def find(self):
+        ref = self.params["instance"]
+        looked_on = None
+        if is_uuid(ref):
+            # An id: ask for the snapshot directly (one request for a no-op).
+            try:
+                snap = self.lookup(ref)
+            except ApiError as exc:
+                if exc.status != 404:
+                    raise
+            else:
+                if snap is not None or self.params["id"] is None:
+                    # Found, or the list answered: the instance exists.
+                    self.instance_id = ref
+                    return snap
+                looked_on = ref  # 404: the snapshot or the instance is missing
+        instance = self.client.find_instance(ref)
+        if instance is None:
+            if self.params["state"] == "absent":
+                return None  # an instance's snapshots go with it
+            raise ApiError("Instance %r not found in region %s" % (ref, self.client.region),
+                           status=404, code="database_instance_not_found", reason="no such instance")
+        self.instance_id = instance["id"]
+        if instance["id"] == looked_on:
+            return None
+        return self.lookup(instance["id"])
+
+    # -- planning ----------------------------------------------------------
+
+    def plan(self, current):
+        state = self.params["state"]
+        plan = Plan(before=summary(current))
+        label = self.params["name"] or self.params["id"]
+        if state == "absent":
+            if current is not None:
+                plan.after = {}
+                plan.add("delete snapshot %s of instance %s" % (current.get("name") or current.get("id"), self.instance_id),
+                         self.delete)
+            return plan
+        if state == "present":
+            what, changes = plan_present(current, self.params)
+            if what == "missing_id":
+                raise ApiError("Snapshot id %s not found on instance %s; a snapshot cannot be created with a given id "
+                               "(give only name to create one)" % (self.params["id"], self.instance_id),
+                               status=404, code="database_snapshot_not_found", reason="no such snapshot")
+            if what == "create":
+                plan.after = dict(id=None, name=self.params["name"], description=self.params["description"] or "",
+                                  state="Complete" if self.params["wait"] else "Pending")
+                plan.add("create snapshot %s of instance %s" % (label, self.instance_id), self.create)
+            elif what == "update":
+                plan.add("update snapshot %s (%s)" % (current.get("name"), ", ".join(
+                    "%s to %r" % (k, v) for k, v in sorted(changes.items()))),
+                    lambda cur: self.update(cur, changes))
+                plan.after.update(changes)  # not as add(**changes): "description" is add()'s own argument
+            return plan
+        return self.plan_restore(current, plan, label)
+
+    def plan_restore(self, current, plan, label):
+        if current is None:
+            raise ApiError("Snapshot %s not found on instance %s; nothing to restore" % (label, self.instance_id),
+                           status=404, code="database_snapshot_not_found", reason="no such snapshot")
+        if snapshot_state(current) in FAILED:
+            raise ApiError("Snapshot %s of instance %s has failed and cannot be restored" % (label, self.instance_id),
+                           code="snapshot_failed", reason="snapshot state %s" % snapshot_state(current))
+        snap_id = current.get("id")
+        hostname = self.params["restore_hostname"]
+        if self.params["overwrite_existing"]:
+            plan.before = {"instance_id": self.instance_id}
+            plan.after = {"instance_id": self.instance_id, "from_snapshot": snap_id, "overwrite_existing": True}
+            plan.add("restore snapshot %s over instance %s" % (label, self.instance_id), self.restore_step)
+            return plan
+        existing = self.client.find_instances_by_hostname(hostname)
+        if existing:
+            # Restored before (or the hostname is taken): nothing to do.
+            self.target = existing[0]
+            self.target_exists = True
+            plan.before = plan.after = {"hostname": hostname, "instance_id": existing[0].get("id")}
+            return plan
+        plan.before = {}
+        plan.after = {"hostname": hostname, "from_snapshot": snap_id, "overwrite_existing": False}
+        if self.params["restore_private_ip"]:
+            plan.after["private_ip"] = self.params["restore_private_ip"]
+        plan.add("restore snapshot %s to a new instance %s" % (label, hostname), self.restore_step)
+        return plan
+
+    # -- steps -------------------------------------------------------------
+
+    def snapshots_path(self, *rest):
+        return self.client.path("instances", (self.instance_id, "instance id"), "snapshots", *rest)
+
+    def create(self, current):
+        data = {"name": self.params["name"]}
+        if self.params["description"] is not None:
+            data["description"] = self.params["description"]
+
+        def send():
+            return self.client.post(self.snapshots_path(), data=data, safe=False)
+
+        def find():
+            for snap in self.client.list_instance_snapshots(self.instance_id):
+                if snap.get("name") == self.params["name"]:
+                    return snap
+            return None
+
+        snap, self.adopted = self.client.create_or_adopt(send, find)
+        if self.params["wait"]:
+            snap = self.wait_complete(snap)
+        return snap
+
+    def update(self, current, changes):
+        answer = self.client.put(self.snapshots_path((current["id"], "snapshot id")), data=changes)
+        updated = dict(current)
+        if isinstance(answer, dict):
+            updated.update(answer)
+        updated.update(changes)
+        return updated
+
+    def delete(self, current):
+        try:
+            self.client.delete(self.snapshots_path((current["id"], "snapshot id")))
+        except ApiError as exc:
+            if exc.status != 404:  # gone already (a repeated DELETE after a lost answer)
+                raise
+        return None
+
+    def restore_step(self, current):
+        snap = current
+        if snapshot_state(snap) == PENDING and self.params["wait"]:
+            snap = self.wait_complete(snap)
+        overwrite = self.params["overwrite_existing"]
+        hostname = self.params["restore_hostname"]
+        data = {"overwrite_existing": overwrite}
+        if hostname is not None:
+            data["hostname"] = hostname
+        if self.params["restore_private_ip"] is not None:
+            data["private_ip"] = self.params["restore_private_ip"]
+        path = self.snapshots_path((snap["id"], "snapshot id"), "restore")
+
+        def send():
+            return self.client.post(path, data=data, safe=False)
+
+        def find():
+            # After an ambiguous failure: did the restore start?
+            if overwrite:
+                instance = self.client.get_instance(self.instance_id)
+                return {"_instance": instance} if is_busy(instance) else None
+            found = self.client.find_instances_by_hostname(hostname)
+            return {"_instance": found[0]} if found else None
+
+        answer, self.adopted = self.client.create_or_adopt(send, find)
+        if self.adopted:
+            self.target = answer["_instance"]
+        else:
+            self.restore = answer
+        if self.params["wait"]:
+            self.target = self.wait_restored()
+        return snap
+
+    def wait_restored(self):
+        if self.params["overwrite_existing"]:
+            return self.wait_overwritten()
+        hostname = self.params["restore_hostname"]
+        target_id = (self.restore or {}).get("instance_id") or (self.target or {}).get("id")
+
+        def fetch():
+            if target_id:
+                return self.client.get_instance(target_id)
+            found = self.client.find_instances_by_hostname(hostname)
+            return found[0] if found else None
+
+        return self.wait_for(fetch, lambda i: bool(i) and i.get("status") == "ACTIVE",
+                             "restored instance %s to be ACTIVE" % hostname,
+                             failed=(lambda i: i is None) if target_id else None)
+
+    def wait_overwritten(self):
+        seen = {"busy": False, "active": 0}
+        answered_complete = str(((self.restore or {}).get("status") or {}).get("state", "")).lower() == COMPLETE
+
+        def done(instance):
+            if not instance:
+                return False
+            if is_busy(instance):
+                seen["busy"] = True
+                seen["active"] = 0
+                return False
+            if instance.get("status") != "ACTIVE":
+                return False
+            seen["active"] += 1
+            return seen["busy"] or answered_complete or seen["active"] >= QUIET_ACTIVE_POLLS
+
+        return self.wait_for(lambda: self.client.get_instance(self.instance_id), done,
+                             "instance %s to be ACTIVE after the restore" % self.instance_id,
+                             failed=lambda i: i is None)
+
+    def wait_complete(self, snap):
+        return self.wait_for(
+            lambda: self.client.get_instance_snapshot(self.instance_id, snap["id"]),
+            lambda s: snapshot_state(s) == COMPLETE,
+            "snapshot %s of instance %s to be Complete" % (snap.get("name") or snap.get("id"), self.instance_id),
+            failed=lambda s: s is None or snapshot_state(s) in FAILED)
+
+    # -- result ------------------------------------------------------------
+
+    def result(self, current, plan):
+        if (current is not None and self.params["state"] == "present" and self.params["wait"]
+                and not self.check_mode and snapshot_state(current) == PENDING):
+            current = self.wait_complete(current)  # an existing snapshot still being taken
+        result = {"snapshot": current, "adopted": self.adopted}
+        if self.params["state"] == "restored":
+            result["restore"] = self.restore
+            result["instance"] = strip_secrets(self.target) if self.target else None
+        return result
+
+
+def main():
+    CivoInstanceSnapshot.main()
+
+
+if __name__ == "__main__":
+    main()
