@@ -71,6 +71,7 @@ class Store:
 
     def put(self, kind, key, obj):
         with self.lock:
+            bump(obj)
             self.data.setdefault(kind, {})[key] = obj
             if self.db is not None:
                 self.db.execute(
@@ -85,6 +86,7 @@ class Store:
             table = self.data.setdefault(kind, {})
             rows = []
             for key, obj in items:
+                bump(obj)
                 table[key] = obj
                 rows.append((kind, key, json.dumps(obj, separators=(",", ":"))))
             if self.db is not None:
@@ -111,6 +113,11 @@ class Store:
             if self.db is not None:
                 self.db.close()
                 self.db = None
+
+
+def bump(obj):
+    """Every change of an object bumps its "_v" (used to cache its JSON)."""
+    obj["_v"] = obj.get("_v", 0) + 1
 
 
 def schedule(obj, now, steps):
@@ -140,6 +147,7 @@ def settle(obj, now, hooks=None):
                 obj[field] = value
     if not due:
         del obj["_due"]
+    bump(obj)
     return True
 
 
