@@ -12,7 +12,7 @@ DOCUMENTATION = r"""
 module: civo_instance_snapshot
 short_description: Create, rename, delete and restore snapshots of a Civo instance
 version_added: 0.1.0
-author: vmops.cloud maintainers
+author: vmops.cloud maintainers (@vmops)
 description:
   - Manages the snapshots of one Civo instance and its volumes (C(/v2/instances/:id/snapshots)).
   - V(present) creates a snapshot of that name if the instance has none, and renames it or changes its description
@@ -57,7 +57,7 @@ options:
     description:
       - With O(state=restored), restore the snapshot to a new instance of this hostname (in the same network as the
         original).
-      - When an instance of this hostname already exists in the region, nothing is done (RV(changed=false)).
+      - When an instance of this hostname already exists in the region, nothing is done (C(changed=false)).
       - Exactly one of O(restore_hostname) and O(overwrite_existing=true) is required with O(state=restored).
     type: str
   restore_private_ip:
@@ -67,7 +67,7 @@ options:
   overwrite_existing:
     description:
       - With O(state=restored), restore the snapshot over the original instance, replacing its disk.
-      - This is always a change (RV(changed=true)), because the API cannot tell whether the disk still equals the snapshot.
+      - This is always a change (C(changed=true)), because the API cannot tell whether the disk still equals the snapshot.
     type: bool
     default: false
 notes:

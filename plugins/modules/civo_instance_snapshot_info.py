@@ -12,7 +12,7 @@ DOCUMENTATION = r"""
 module: civo_instance_snapshot_info
 short_description: List the snapshots of a Civo instance
 version_added: 0.1.0
-author: vmops.cloud maintainers
+author: vmops.cloud maintainers (@vmops)
 description:
   - Lists the snapshots of one Civo instance (C(GET /v2/instances/:id/snapshots)), or returns one by O(id) or O(name).
   - Reads only; never changes anything.

@@ -12,7 +12,7 @@ DOCUMENTATION = r"""
 module: civo_recovery
 short_description: Put a Civo instance into or out of recovery mode
 version_added: 0.1.0
-author: vmops.cloud maintainers
+author: vmops.cloud maintainers (@vmops)
 description:
   - Enables or disables recovery mode of a Civo instance (C(PUT) or C(DELETE) C(/v2/instances/:id/recovery)).
   - In recovery mode the instance boots a special rescue OS, reachable only through the console, to repair its boot volume.

@@ -12,7 +12,7 @@ DOCUMENTATION = r"""
 module: civo_snapshot
 short_description: Take, retake, schedule or delete a Civo account snapshot
 version_added: 0.1.0
-author: vmops.cloud maintainers
+author: vmops.cloud maintainers (@vmops)
 description:
   - Manages the account snapshots of Civo (C(/v2/snapshots)), each an exact copy of one instance's disk, known by its name.
   - A snapshot is taken (or scheduled) with C(PUT /v2/snapshots/:name) and deleted with C(DELETE /v2/snapshots/:name).

@@ -12,7 +12,7 @@ DOCUMENTATION = r"""
 module: civo_snapshot_info
 short_description: List Civo account snapshots
 version_added: 0.1.0
-author: vmops.cloud maintainers
+author: vmops.cloud maintainers (@vmops)
 description:
   - Lists the account snapshots of Civo (C(GET /v2/snapshots)), optionally only the one of a name or those of one instance.
   - Reads only; never changes anything.
