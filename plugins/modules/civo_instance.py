@@ -1,0 +1,762 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) vmops.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: civo_instance
+short_description: Create, update, start, stop, restart and delete Civo instances
+version_added: 0.1.0
+author: vmops.cloud maintainers
+description:
+  - Manages one Civo instance, identified by O(id) or by O(hostname) within the configured O(region).
+  - Creates the instance when it is missing (O(state=present)), deletes it (O(state=absent)), starts,
+    stops or restarts it.
+  - Changes what Civo can change in place on an existing instance (tags, size upward, firewall) and
+    refuses, naming the attributes, any requested change Civo cannot make in place.
+  - A create whose answer was lost (the connection dropped after Civo applied it) never creates a second
+    instance; the module looks the hostname up before it sends the create again, and adopts what it finds.
+  - Requests are kept to a minimum; a run that changes nothing costs one request when the instance is
+    given by O(id), and one list request (whatever the number of instances, up to thousands) when it is
+    given by O(hostname). Names (images, networks, firewalls, SSH keys, sizes) are only looked up when a
+    plan needs them.
+extends_documentation_fragment:
+  - vmops.cloud.civo
+  - vmops.cloud.wait
+options:
+  id:
+    description:
+      - The id (UUID) of the instance.
+      - Takes precedence over O(hostname) to identify the instance. An instance with this id in another
+        region than O(region) is not found (Civo scopes instances by region).
+      - When both are given and the instance's hostname differs from O(hostname), the module fails
+        (Civo cannot rename an instance in place).
+      - One of O(id) and O(hostname) is required.
+    type: str
+  hostname:
+    description:
+      - The hostname of the instance (a fully qualified domain name).
+      - Identifies the instance within the region when O(id) is not given; when several instances of the
+        region have this hostname, the module fails and lists their ids (use O(id) then).
+      - Required to create an instance.
+    type: str
+  state:
+    description:
+      - V(present) makes sure the instance exists. A missing instance is created and, with O(wait=true), is
+        V(ACTIVE) when the module returns. The power state of an existing instance is not changed.
+      - V(absent) deletes the instance; with O(wait=true) the module returns once Civo no longer finds it.
+      - V(started) and V(stopped) make sure the existing instance is V(ACTIVE) or V(SHUTOFF).
+      - V(restarted) reboots the instance (see O(reboot_type)) and always reports a change; a stopped
+        instance is started instead.
+      - V(started), V(stopped) and V(restarted) fail when the instance does not exist; use V(present) to
+        create it.
+    type: str
+    choices: [present, absent, started, stopped, restarted]
+    default: present
+  reboot_type:
+    description:
+      - How O(state=restarted) reboots an V(ACTIVE) instance. V(soft) asks the operating system to reboot,
+        V(hard) resets the instance.
+    type: str
+    choices: [hard, soft]
+    default: hard
+  size:
+    description:
+      - The size of the instance, for example V(g3.small). Required to create an instance.
+      - On an existing instance a different size resizes it. Civo only resizes upward (no fewer CPU cores,
+        RAM or disk, and more of at least one); a smaller size fails before any change is sent.
+      - Resizing reboots the instance.
+    type: str
+  template_id:
+    description:
+      - The disk image to build the instance from, by id or by name (for example V(ubuntu-jammy)).
+        Required to create an instance.
+      - Cannot be changed on an existing instance; a different image fails.
+    type: str
+  network_id:
+    description:
+      - The network of the instance, by id or label. The region's default network when not given.
+      - Cannot be changed on an existing instance; a different network fails.
+    type: str
+  firewall_id:
+    description:
+      - The firewall of the instance, by id or name (within the instance's network).
+      - When not given at creation, Civo applies the network's default firewall.
+      - On an existing instance a different firewall is set in place.
+    type: str
+  ssh_key_id:
+    description:
+      - The SSH key (id or name) installed for the initial user at creation.
+      - Without it Civo sets a random password, returned once as RV(initial_password).
+      - Cannot be changed on an existing instance; a different key fails.
+    type: str
+  public_ip:
+    description:
+      - Whether Civo allocates a public IP address at creation (V(create)) or not (V(none)).
+      - When not given, Civo's default V(create) applies.
+      - Cannot be changed on an existing instance; a value the instance does not match fails.
+    type: str
+    choices: [create, none]
+  initial_user:
+    description:
+      - The name of the initial user created at creation (Civo's default is the image's default user,
+        else V(civo)).
+      - Cannot be changed on an existing instance; a different user fails.
+    type: str
+  reverse_dns:
+    description:
+      - The reverse DNS name of the instance's address, set at creation (Civo uses the hostname when not
+        given).
+      - Cannot be changed on an existing instance; a different value fails.
+    type: str
+  script:
+    description:
+      - A script Civo runs as root at the end of the instance's first boot, set at creation.
+      - Cannot be changed on an existing instance; a different script fails.
+    type: str
+  tags:
+    description:
+      - The tags of the instance. On an existing instance the tags are replaced by exactly this list
+        (order does not matter); V([]) removes every tag.
+      - When not given, the tags of an existing instance are left as they are.
+      - A tag must not contain whitespace (Civo sends tags as one space-separated string).
+    type: list
+    elements: str
+notes:
+  - O(region) is part of an instance's identity; an instance in another region is "not found", so a
+    changed region never moves an instance.
+  - Check mode sends no request that changes anything; the plan is reported in RV(actions) and, with
+    C(--diff), in the diff.
+  - When one run makes several changes that need a settled instance (for example a resize, then a
+    stop), the module waits between them, within O(wait_timeout), even with O(wait=false); O(wait=false)
+    only skips waiting after the last request.
+  - When a run starts while the instance is in a transitional state (V(BUILDING), V(STOPPING),
+    V(REBOOTING)...) and O(wait=true), the module first waits for it to settle.
+seealso:
+  - module: vmops.cloud.civo_instance_info
+"""
+
+EXAMPLES = r"""
+- name: Create an instance (or make sure it exists) and wait until it is ACTIVE
+  vmops.cloud.civo_instance:
+    api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
+    region: LON1
+    hostname: web1.example.com
+    size: g3.small
+    template_id: ubuntu-jammy
+    ssh_key_id: deploy-key
+    firewall_id: default
+    tags: [web, production]
+  register: web1
+
+- name: Show the address of the new instance
+  ansible.builtin.debug:
+    msg: "web1 is at {{ web1.instance.public_ip }}"
+
+- name: Manage several instances with the credentials set once for the group
+  module_defaults:
+    group/vmops.cloud.civo:
+      api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
+      region: LON1
+  block:
+    - name: Resize upward and retag an existing instance
+      vmops.cloud.civo_instance:
+        hostname: web1.example.com
+        size: g3.medium
+        tags: [web, production, resized]
+
+    - name: Put the instance behind another firewall
+      vmops.cloud.civo_instance:
+        hostname: web1.example.com
+        firewall_id: restrictive-firewall
+
+    - name: Stop the instance
+      vmops.cloud.civo_instance:
+        hostname: web1.example.com
+        state: stopped
+
+    - name: Start it again
+      vmops.cloud.civo_instance:
+        hostname: web1.example.com
+        state: started
+
+    - name: Soft reboot, by id, without waiting
+      vmops.cloud.civo_instance:
+        id: "{{ web1.instance.id }}"
+        state: restarted
+        reboot_type: soft
+        wait: false
+
+    - name: Delete the instance
+      vmops.cloud.civo_instance:
+        hostname: web1.example.com
+        state: absent
+"""
+
+RETURN = r"""
+instance:
+  description:
+    - The instance as the Civo API describes it, after the changes (with O(wait=true), in its final state).
+    - Never contains C(initial_password).
+    - V(null) when the instance does not exist (after O(state=absent), or a create in check mode).
+  returned: always
+  type: dict
+  sample:
+    id: 779d651a-8e10-4019-9cc0-448451d16157
+    name: web1-b775c2ea
+    hostname: web1.example.com
+    account_id: 73993076-f1dc-4b53-88d8-158d97d7be92
+    size: g3.small
+    firewall_id: e9bcefa3-f942-43a3-98f5-354608f0d55e
+    source_type: diskimage
+    source_id: ubuntu-jammy
+    network_id: 950c8a1c-79d5-4e57-925a-6e941ebec8a3
+    initial_user: civo
+    ssh_key_id: 21aa424f-13be-44db-a908-6d4625c7e4f4
+    tags: [web, production]
+    status: ACTIVE
+    public_ip: 212.2.247.88
+    private_ip: 192.168.1.2
+    reverse_dns: ""
+    cpu_cores: 1
+    ram_mb: 2048
+    disk_gb: 25
+initial_password:
+  description:
+    - The random password Civo set for the initial user.
+    - Returned only by the run that created the instance, and only when no O(ssh_key_id) was given;
+      Civo does not reveal it through this module again.
+  returned: when the instance was created by this run and no ssh key was given
+  type: str
+  sample: pAsSw0rd-3xAmple
+actions:
+  description:
+    - The changes made (or, in check mode, that would be made), in order.
+  returned: always
+  type: list
+  elements: str
+  sample: ["set tags to [web, production]", "resize from g3.small to g3.medium"]
+diff:
+  description:
+    - Before and after of what the run changed (state, status, size, tags, firewall).
+  returned: when diff mode is enabled
+  type: dict
+  contains:
+    before:
+      description: The instance before the run.
+      type: dict
+      returned: success
+    after:
+      description: The instance after the run (in check mode, as it would be).
+      type: dict
+      returned: success
+  sample:
+    before: {state: present, hostname: web1.example.com, status: ACTIVE, size: g3.small, tags: [web]}
+    after: {state: present, hostname: web1.example.com, status: ACTIVE, size: g3.medium, tags: [web]}
+"""
+
+import base64
+import binascii
+
+from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError
+from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_uuid, strip_secrets
+
+ACTIVE = "ACTIVE"
+SHUTOFF = "SHUTOFF"
+DELETING = "DELETING"
+# Where an instance in a transitional state is heading (for planning without waiting).
+SETTLES_TO = {"BUILDING": ACTIVE, "STARTING": ACTIVE, "REBOOTING": ACTIVE, "STOPPING": SHUTOFF}
+SIZE_DIMENSIONS = ("cpu_cores", "ram_mb", "disk_gb")
+# Creation options Civo cannot change on an existing instance.
+IMMUTABLE = ("template_id", "network_id", "ssh_key_id", "initial_user", "script", "public_ip", "reverse_dns")
+
+
+# -- planning helpers (pure; unit tested) -----------------------------------
+
+def is_transitional(status):
+    """Civo statuses ending in ING are in progress (BUILDING, STOPPING...)."""
+    return str(status or "").upper().endswith("ING")
+
+
+def settled_status(status):
+    """The status an instance is heading for (its own status when settled)."""
+    status = str(status or "").upper()
+    return SETTLES_TO.get(status, status)
+
+
+def summary(instance):
+    """What ``--diff`` shows of an instance."""
+    if instance is None:
+        return {"state": "absent"}
+    return {
+        "state": "present",
+        "id": instance.get("id"),
+        "hostname": instance.get("hostname"),
+        "status": instance.get("status"),
+        "size": instance.get("size"),
+        "tags": list(instance.get("tags") or []),
+        "firewall_id": instance.get("firewall_id"),
+    }
+
+
+def same_tags(current, wanted):
+    return sorted(set(current or [])) == sorted(set(wanted or []))
+
+
+def size_vector(size):
+    return tuple(int(size.get(d) or 0) for d in SIZE_DIMENSIONS)
+
+
+def compare_sizes(current, wanted):
+    """``up``, ``same`` or ``down`` for two size objects (cpu_cores, ram_mb, disk_gb).
+
+    ``down`` also covers a sideways move (more of one, less of another).
+    """
+    old = size_vector(current)
+    new = size_vector(wanted)
+    if new == old:
+        return "same"
+    if all(n >= o for n, o in zip(new, old)):
+        return "up"
+    return "down"
+
+
+def decode_script(value):
+    """Civo shows the user script base64-encoded (``user_script``)."""
+    if not value:
+        return ""
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return value
+
+
+def immutable_conflicts(instance, params, resolve):
+    """Requested creation options an existing instance does not match.
+
+    ``resolve(kind, value)`` looks a name up (``image``, ``network``, ``sshkey``)
+    and is only called when the cheap comparison with the instance is not
+    conclusive.  Returns a list of ``(option, current, wanted)``.
+    """
+    conflicts = []
+    status = str(instance.get("status") or "").upper()
+
+    wanted = params.get("hostname")
+    if wanted is not None and params.get("id") and wanted != instance.get("hostname"):
+        conflicts.append(("hostname", instance.get("hostname"), wanted))
+
+    wanted = params.get("template_id")
+    if wanted is not None and wanted not in (instance.get("source_id"), instance.get("template_id")):
+        image = resolve("image", wanted)
+        if image.get("id") != instance.get("template_id") and image.get("name") != instance.get("source_id"):
+            conflicts.append(("template_id", instance.get("source_id"), wanted))
+
+    wanted = params.get("network_id")
+    if wanted is not None and wanted != instance.get("network_id"):
+        network = resolve("network", wanted)
+        if network.get("id") != instance.get("network_id"):
+            conflicts.append(("network_id", instance.get("network_id"), wanted))
+
+    wanted = params.get("ssh_key_id")
+    if wanted is not None and wanted != (instance.get("ssh_key_id") or None):
+        key = resolve("sshkey", wanted)
+        if key.get("id") != instance.get("ssh_key_id"):
+            conflicts.append(("ssh_key_id", instance.get("ssh_key_id") or None, wanted))
+
+    wanted = params.get("initial_user")
+    if wanted is not None and wanted != instance.get("initial_user"):
+        conflicts.append(("initial_user", instance.get("initial_user"), wanted))
+
+    wanted = params.get("script")
+    if wanted is not None:
+        current = decode_script(instance.get("user_script"))
+        if wanted != current:
+            conflicts.append(("script", "(%d characters)" % len(current), "(%d characters)" % len(wanted)))
+
+    wanted = params.get("public_ip")
+    if wanted is not None and not is_transitional(status):
+        has_public = bool(instance.get("public_ip"))
+        if (wanted == "none" and has_public) or (wanted == "create" and not has_public and status == ACTIVE):
+            conflicts.append(("public_ip", "create" if has_public else "none", wanted))
+
+    wanted = params.get("reverse_dns")
+    if wanted is not None:
+        # Civo uses the hostname when no reverse DNS was given at creation.
+        current = instance.get("reverse_dns") or instance.get("hostname")
+        if wanted != current:
+            conflicts.append(("reverse_dns", current, wanted))
+    return conflicts
+
+
+def conflicts_message(instance, conflicts):
+    details = ", ".join("%s (instance has %r, requested %r)" % c for c in conflicts)
+    return ("Civo cannot change %s of the existing instance %s (%s) in place: %s. "
+            "Leave these options out, or delete the instance and create it again."
+            % (", ".join(c[0] for c in conflicts), instance.get("hostname"), instance.get("id"), details))
+
+
+def pick_firewall(firewalls, value, network_id=None):
+    """The firewall whose id, or name within ``network_id``, is ``value``."""
+    for fw in firewalls:
+        if fw.get("id") == value:
+            return fw
+    in_network = [fw for fw in firewalls if network_id is None or fw.get("network_id") in (None, network_id)]
+    matches = [fw for fw in in_network if str(fw.get("name", "")).lower() == str(value).lower()]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        names = sorted(set(str(fw.get("name")) for fw in in_network))
+        raise InvalidParameterError("Unknown firewall %r%s; available: %s" % (
+            value, " in network %s" % network_id if network_id else "", ", ".join(names) or "none"))
+    raise InvalidParameterError("Firewall name %r is ambiguous (%d firewalls, ids: %s); use the id"
+                                % (value, len(matches), ", ".join(sorted(fw["id"] for fw in matches))))
+
+
+def power_plan(state, status, resize_planned=False):
+    """The power action (``start``, ``stop``, ``reboot``) a state needs, or None."""
+    status = settled_status(status)
+    if state == "started" and status != ACTIVE:
+        return "start"
+    if state == "stopped" and (status != SHUTOFF or resize_planned):
+        # A resize boots the instance: it is stopped again afterwards (the step
+        # sends nothing when the instance is already SHUTOFF by then).
+        return "stop"
+    if state == "restarted":
+        return "start" if status == SHUTOFF else "reboot"
+    return None
+
+
+class CivoInstance(VmopsModule):
+    provider = "civo"
+    resource_key = "instance"
+    argument_spec = dict(
+        id=dict(type="str"),
+        hostname=dict(type="str"),
+        state=dict(type="str", default="present", choices=["present", "absent", "started", "stopped", "restarted"]),
+        reboot_type=dict(type="str", default="hard", choices=["hard", "soft"]),
+        size=dict(type="str"),
+        template_id=dict(type="str"),
+        network_id=dict(type="str"),
+        firewall_id=dict(type="str"),
+        ssh_key_id=dict(type="str", no_log=False),
+        public_ip=dict(type="str", choices=["create", "none"]),
+        initial_user=dict(type="str"),
+        reverse_dns=dict(type="str"),
+        script=dict(type="str"),
+        tags=dict(type="list", elements="str"),
+    )
+    module_kwargs = dict(required_one_of=[["id", "hostname"]])
+
+    def __init__(self):
+        super(CivoInstance, self).__init__()
+        self.initial_password = None
+        # Filled in by the plan for its steps.
+        self.create_body = None
+        self.firewall = None
+        self.new_size = None
+
+    # -- input -----------------------------------------------------------
+
+    def validate(self):
+        p = self.params
+        if p["id"] is not None and not is_uuid(p["id"]):
+            raise InvalidParameterError("id must be a Civo instance id (a UUID), got %r" % p["id"][:80])
+        for name in ("hostname", "size", "template_id", "network_id", "firewall_id", "ssh_key_id",
+                     "initial_user"):
+            if p[name] is not None and not p[name].strip():
+                raise InvalidParameterError("%s must not be empty" % name)
+        if p["hostname"] is not None and any(c.isspace() for c in p["hostname"]):
+            raise InvalidParameterError("hostname must not contain whitespace: %r" % p["hostname"])
+        for tag in p["tags"] or []:
+            if not tag or any(c.isspace() for c in tag):
+                raise InvalidParameterError("tags must be non-empty and contain no whitespace "
+                                            "(Civo sends them space-separated): %r" % tag)
+        if p["wait_timeout"] < 0:
+            raise InvalidParameterError("wait_timeout must not be negative")
+
+    @property
+    def label(self):
+        return self.params["hostname"] or self.params["id"]
+
+    # -- finding ---------------------------------------------------------
+
+    def find_by_hostname(self, hostname):
+        matches = self.client.find_instances_by_hostname(hostname)
+        if len(matches) > 1:
+            raise ApiError("hostname %r is ambiguous: %d instances in region %s have it (ids: %s); use id"
+                           % (hostname, len(matches), self.client.region,
+                              ", ".join(sorted(m.get("id") for m in matches))),
+                           code="ambiguous_hostname", reason="hostname matches several instances")
+        return matches[0] if matches else None
+
+    def find(self):
+        if self.params["id"]:
+            current = self.client.get_instance(self.params["id"])
+        else:
+            current = self.find_by_hostname(self.params["hostname"])
+        if current is None:
+            return None
+        status = str(current.get("status") or "").upper()
+        if self.params["state"] != "absent" and is_transitional(status) and status != DELETING \
+                and self.params["wait"] and not self.check_mode:
+            # Plan on a settled instance (start/stop/resize need ACTIVE or SHUTOFF).
+            current = self.settle(current)
+        return current
+
+    # -- planning --------------------------------------------------------
+
+    def resolve(self, kind, value):
+        client = self.client
+        if kind == "image":
+            return client.resolve("disk_images", value, name_keys=("name",), what="disk image")
+        if kind == "network":
+            return client.resolve("networks", value, name_keys=("label", "name"), what="network")
+        if kind == "sshkey":
+            return client.resolve("sshkeys", value, name_keys=("name",), what="SSH key")
+        if kind == "size":
+            return client.resolve("sizes", value, name_keys=("name",), what="size")
+        raise ValueError(kind)
+
+    def plan(self, current):
+        state = self.params["state"]
+        plan = Plan(before=summary(current))
+        if current is not None and str(current.get("status") or "").upper() == DELETING:
+            current = None
+        if state == "absent":
+            if current is not None and self.params["id"] and self.params["hostname"] is not None \
+                    and current.get("hostname") != self.params["hostname"]:
+                raise InvalidParameterError(
+                    "Instance %s has the hostname %r, not %r; refusing to delete it"
+                    % (current.get("id"), current.get("hostname"), self.params["hostname"]))
+            if current is not None:
+                plan.add("delete instance %s (%s)" % (current.get("hostname"), current.get("id")), self.delete)
+                plan.after = {"state": "absent"}
+            return plan
+        if current is None:
+            return self.plan_create(plan)
+        return self.plan_update(plan, current)
+
+    def plan_create(self, plan):
+        p = self.params
+        where = "id %s" % p["id"] if p["id"] else "hostname %r" % p["hostname"]
+        if p["state"] != "present":
+            raise InvalidParameterError("No instance with %s in region %s; state=%s needs an existing instance "
+                                        "(use state=present to create it)" % (where, self.client.region, p["state"]))
+        if p["id"]:
+            raise InvalidParameterError(
+                "No instance with id %s in region %s. Civo chooses the id of a new instance: to create one, "
+                "give its hostname (and no id)" % (p["id"], self.client.region))
+        missing = [name for name in ("size", "template_id") if not p[name]]
+        if missing:
+            raise InvalidParameterError("No instance with hostname %r in region %s; to create it, give %s"
+                                        % (p["hostname"], self.client.region, " and ".join(missing)))
+        self.create_body = self.creation_body()
+        plan.add("create instance %s (%s, %s)" % (p["hostname"], p["size"], p["template_id"]), self.create)
+        plan.after = {
+            "state": "present",
+            "hostname": p["hostname"],
+            "status": ACTIVE if p["wait"] else "BUILDING",
+            "size": p["size"],
+            "tags": list(p["tags"] or []),
+            "firewall_id": self.create_body.get("firewall_id"),
+        }
+        return plan
+
+    def creation_body(self):
+        """The create request; names are resolved to ids (ids are sent as given)."""
+        p = self.params
+        body = {"hostname": p["hostname"], "size": p["size"]}
+        body["template_id"] = p["template_id"] if is_uuid(p["template_id"]) \
+            else self.resolve("image", p["template_id"])["id"]
+        if p["network_id"] is None:
+            body["network_id"] = self.client.default_network()["id"]
+        elif is_uuid(p["network_id"]):
+            body["network_id"] = p["network_id"]
+        else:
+            body["network_id"] = self.resolve("network", p["network_id"])["id"]
+        if p["firewall_id"] is not None:
+            body["firewall_id"] = p["firewall_id"] if is_uuid(p["firewall_id"]) else pick_firewall(
+                self.client.list_resource("firewalls"), p["firewall_id"], body["network_id"])["id"]
+        if p["ssh_key_id"] is not None:
+            body["ssh_key_id"] = p["ssh_key_id"] if is_uuid(p["ssh_key_id"]) \
+                else self.resolve("sshkey", p["ssh_key_id"])["id"]
+        body["public_ip"] = p["public_ip"] or "create"
+        for name in ("initial_user", "reverse_dns", "script"):
+            if p[name] is not None:
+                body[name] = p[name]
+        if p["tags"]:
+            body["tags"] = " ".join(p["tags"])
+        return body
+
+    def plan_update(self, plan, current):
+        p = self.params
+        conflicts = immutable_conflicts(current, p, self.resolve)
+        if conflicts:
+            raise InvalidParameterError(conflicts_message(current, conflicts))
+
+        # Firewall: compare ids; a name costs the firewall list only when it is not the current id.
+        if p["firewall_id"] is not None and p["firewall_id"] != current.get("firewall_id"):
+            fw = pick_firewall(self.client.list_resource("firewalls"), p["firewall_id"], current.get("network_id"))
+            if fw["id"] != current.get("firewall_id"):
+                self.firewall = fw
+                plan.add("set firewall to %s (%s)" % (fw.get("name"), fw["id"]), self.set_firewall,
+                         firewall_id=fw["id"])
+
+        if p["tags"] is not None and not same_tags(current.get("tags"), p["tags"]):
+            plan.add("set tags to [%s]" % ", ".join(p["tags"]), self.set_tags, tags=list(p["tags"]))
+
+        # Size: the sizes list is only needed when the size differs.
+        resize = False
+        if p["size"] is not None and p["size"] != current.get("size"):
+            sizes = self.client.list_resource("sizes")
+            new = self.resolve("size", p["size"])
+            old = [s for s in sizes if s.get("name") == current.get("size")]
+            if not old:
+                raise InvalidParameterError("The instance's current size %r is not in Civo's size list; "
+                                            "cannot tell whether %r is larger" % (current.get("size"), p["size"]))
+            direction = compare_sizes(old[0], new)
+            if direction != "up":
+                raise InvalidParameterError(
+                    "Civo only resizes upward: %s (%d CPU, %d MB RAM, %d GB disk) is not larger than the "
+                    "instance's %s (%d CPU, %d MB RAM, %d GB disk) in every respect"
+                    % ((new.get("name"),) + size_vector(new) + (old[0].get("name"),) + size_vector(old[0])))
+            self.new_size = new
+            resize = True
+            plan.add("resize from %s to %s" % (current.get("size"), new.get("name")), self.resize,
+                     size=new.get("name"))
+
+        action = power_plan(p["state"], current.get("status"), resize)
+        if action == "start":
+            plan.add("start instance", self.start, status=ACTIVE)
+        elif action == "stop":
+            plan.add("stop instance", self.stop, status=SHUTOFF)
+        elif action == "reboot":
+            plan.add("%s reboot instance" % p["reboot_type"], self.reboot, status=ACTIVE)
+        return plan
+
+    # -- waiting ---------------------------------------------------------
+
+    def fetch(self, instance_id):
+        return lambda: self.client.get_instance(instance_id)
+
+    def settle(self, current):
+        """Wait until the instance is no longer in a transitional state."""
+        if not is_transitional(current.get("status")):
+            return current
+        return self.wait_for(self.fetch(current["id"]),
+                             lambda i: i is not None and not is_transitional(i.get("status")),
+                             "instance %s (%s) to finish %s" % (current.get("hostname"), current["id"],
+                                                                current.get("status")),
+                             failed=lambda i: i is None)
+
+    def finish(self, current, status):
+        """After an accepted request: wait for ``status``; with wait=false read the object once."""
+        what = "instance %s (%s) to be %s" % (current.get("hostname"), current["id"], status)
+        if self.params["wait"]:
+            return self.wait_for(self.fetch(current["id"]),
+                                 lambda i: i is not None and str(i.get("status")).upper() == status,
+                                 what, failed=lambda i: i is None)
+        # One read, so that the result (and any later step) sees the transitional state.
+        found = self.client.get_instance(current["id"])
+        if found is None:
+            raise ApiError("Instance %s (%s) disappeared" % (current.get("hostname"), current["id"]),
+                           status=404, code="database_instance_not_found", reason="instance disappeared")
+        return found
+
+    def instance_path(self, current, *rest):
+        return self.client.path("instances", (current["id"], "instance id"), *rest)
+
+    # -- steps (each returns the new current object) ----------------------
+
+    def create(self, current):
+        body = self.create_body
+        created, adopted = self.client.create_or_adopt(
+            lambda: self.client.post("/v2/instances", data=body),
+            lambda: self.find_by_hostname(body["hostname"]))
+        self.initial_password = created.get("initial_password") or None
+        if adopted:
+            self.module.warn("The answer to the create request was lost; adopted the instance %s it created"
+                             % created.get("id"))
+        created = strip_secrets(created)
+        created.pop("script", None)  # the create answer echoes the script; reads show user_script
+        if self.params["wait"]:
+            return self.finish(created, ACTIVE)
+        return created
+
+    def delete(self, current):
+        self.client.delete(self.instance_path(current))
+        if self.params["wait"]:
+            self.wait_for(self.fetch(current["id"]), lambda i: i is None,
+                          "instance %s (%s) to be deleted" % (current.get("hostname"), current["id"]))
+        return None
+
+    def set_tags(self, current):
+        tags = list(self.params["tags"])
+        self.client.put(self.instance_path(current, "tags"), data={"tags": " ".join(tags)})
+        return dict(current, tags=tags)
+
+    def set_firewall(self, current):
+        answer = self.client.put(self.instance_path(current, "firewall"), data={"firewall_id": self.firewall["id"]})
+        if isinstance(answer, dict) and answer.get("id") == current["id"]:
+            return strip_secrets(answer)
+        return dict(current, firewall_id=self.firewall["id"])
+
+    def resize(self, current):
+        current = self.settle(current)
+        self.client.put(self.instance_path(current, "resize"), data={"size": self.new_size["name"]})
+        # The resize reboots the instance; later steps need it settled again.
+        return self.finish_resize(current)
+
+    def finish_resize(self, current):
+        found = self.client.get_instance(current["id"])
+        if found is None:
+            raise ApiError("Instance %s (%s) disappeared during the resize" % (current.get("hostname"), current["id"]),
+                           status=404, code="database_instance_not_found", reason="instance disappeared")
+        if self.params["wait"]:
+            found = self.settle(found)
+        return found
+
+    def start(self, current):
+        current = self.settle(current)
+        if str(current.get("status")).upper() == ACTIVE:
+            return current
+        self.client.put(self.instance_path(current, "start"))
+        return self.finish(current, ACTIVE)
+
+    def stop(self, current):
+        current = self.settle(current)
+        if str(current.get("status")).upper() == SHUTOFF:
+            return current
+        self.client.put(self.instance_path(current, "stop"))
+        return self.finish(current, SHUTOFF)
+
+    def reboot(self, current):
+        current = self.settle(current)
+        if str(current.get("status")).upper() == SHUTOFF:
+            self.client.put(self.instance_path(current, "start"))
+        else:
+            endpoint = "soft_reboots" if self.params["reboot_type"] == "soft" else "hard_reboots"
+            self.client.post(self.instance_path(current, endpoint))
+        return self.finish(current, ACTIVE)
+
+    # -- result --------------------------------------------------------------
+
+    def result(self, current, plan):
+        result = {"instance": strip_secrets(current) if current is not None else None}
+        if self.initial_password:
+            result["initial_password"] = self.initial_password
+        return result
+
+
+def main():
+    CivoInstance.main()
+
+
+if __name__ == "__main__":
+    main()
