@@ -219,6 +219,12 @@ def _label(instance):
     return "id %s" % instance.get("id")
 
 
+def _describe(instance):
+    if instance is None:
+        return "absent"
+    return "rescue status %s" % instance.get("fotbo_status")
+
+
 def match_image(images, ref, zone=None):
     """The preview entry for ``ref`` (UUID, OS name or image name) in ``zone``.
 
@@ -375,7 +381,8 @@ class ZomroRescueModule(VmopsModule):
         return self.wait_for(lambda: self.client.get_instance(elid),
                              lambda inst: inst is not None and inst.get("fotbo_status") == goal,
                              "Zomro instance %s to be %s" % (elid, goal),
-                             failed=lambda inst: inst is None or inst.get("fotbo_status") == "error")
+                             failed=lambda inst: inst is None or inst.get("fotbo_status") == "error",
+                             describe=_describe)
 
     # -- the result ----------------------------------------------------------
 
