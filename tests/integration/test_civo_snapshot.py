@@ -48,8 +48,7 @@ def test_take_check_diff_apply_and_rerun(emulator):
     res = ok(snapshot(emulator, check=True, diff=True, name="nightly", instance=a))
     assert res["changed"] is True and res["actions"] == ["take snapshot nightly of instance %s" % a]
     assert res["diff"]["before"] == {}
-    assert res["diff"]["after"] == {"name": "nightly", "instance_id": a, "safe": False, "cron_timing": None,
-                                     "status": "complete"}
+    assert res["diff"]["after"] == dict(name="nightly", instance_id=a, safe=False, cron_timing=None, status="complete")
     assert emulator.mutating() == []
     assert api_snapshots(emulator) == []
     emulator.clear_journal()
