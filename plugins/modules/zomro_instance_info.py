@@ -18,7 +18,7 @@ description:
     and IP address, or only the one given by O(instance).
   - With O(rescue_images=true), also lists the rescue images that the rescue preview offers for that instance.
   - Never changes anything.
-author: vmops.cloud maintainers
+author: vmops.cloud maintainers (@vmops)
 options:
   instance:
     description:

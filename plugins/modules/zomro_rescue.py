@@ -20,7 +20,7 @@ description:
     reports no change.
   - A rescue request whose answer was lost is never re-sent blindly; the instance is read again and, when it is
     already rescuing or rescued, the request is taken as applied.
-author: vmops.cloud maintainers
+author: vmops.cloud maintainers (@vmops)
 options:
   instance:
     description:
@@ -80,7 +80,7 @@ EXAMPLES = r"""
     instance: vps-5203773.zomro.example
     image: Ubuntu 22.04
     rescue_password: "{{ vault_rescue_password }}"
-  register: rescue
+  register: rescued
 
 - name: Rescue by image UUID and zone (no preview request), without waiting
   vmops.cloud.zomro_rescue:
