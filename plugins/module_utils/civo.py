@@ -171,12 +171,10 @@ class CivoClient(object):
             query.update(page=page, per_page=per_page)
             body = self.get(path, params=query)
             if isinstance(body, list):
-                for item in body:
-                    yield item
+                yield from body
                 return
             items = body.get("items") or []
-            for item in items:
-                yield item
+            yield from items
             pages = body.get("pages") or 1
             if page >= pages or not items:
                 return
