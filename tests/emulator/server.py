@@ -311,6 +311,11 @@ class Handler(BaseHTTPRequestHandler):
     def serve_api(self, path, query, raw):
         app = self.app
         is_civo = path.startswith("/v2/") or path == "/v2"
+        if not is_civo and path not in ("/", "/billmgr"):
+            app.record({"time": time.time(), "method": self.command, "path": path,
+                        "query": redact(query), "applied": False, "status": 404})
+            self.send(404, html_page(404, "Not Found"), "text/html")
+            return
         entry = {"time": time.time(), "method": self.command, "path": path, "query": redact(query)}
         try:
             body = parse_body(self.headers, raw)
@@ -333,6 +338,8 @@ class Handler(BaseHTTPRequestHandler):
         if fault in ("429", "500", "502", "503"):
             code = int(fault)
             headers = [("Retry-After", str(app.faults.retry_after))] if code in (429, 503) else []
+            entry["status"] = code
+            app.record(entry)  # journal before answering: the journal's order is the answers' order
             if code == 502 or not is_civo:
                 titles = {429: "Too Many Requests", 500: "Internal Server Error",
                           502: "Bad Gateway", 503: "Service Temporarily Unavailable"}
@@ -343,13 +350,11 @@ class Handler(BaseHTTPRequestHandler):
                          503: "service_unavailable"}
                 self.send(code, {"code": codes[code], "reason": "Injected fault %s" % fault,
                                  "result": "failed"}, headers=headers)
-            entry["status"] = code
-            app.record(entry)
             return
         if fault == "reset":
-            self.drop()
             entry["status"] = 0
             app.record(entry)
+            self.drop()
             return
         if fault == "timeout":
             entry["status"] = 0
@@ -368,9 +373,9 @@ class Handler(BaseHTTPRequestHandler):
             app.record(entry)
             self.drop()
             return
-        self.send(status, out)
         entry["status"] = status
         app.record(entry)
+        self.send(status, out)
 
     def civo_call(self, path, query, body, bad_body):
         auth = self.headers.get("Authorization", "")

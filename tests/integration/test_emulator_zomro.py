@@ -94,12 +94,12 @@ def test_session_expiry_by_control_and_by_idle_ttl(emulator):
     assert err(emulator.zomro(func="instances", auth=sid))["$type"] == "auth"
     # authinfo does not depend on sessions
     assert "error" not in emulator.zomro(func="instances", authinfo="demo:demo-password")["doc"]
-    emulator.config(session_ttl=0.3)
+    emulator.config(session_ttl=0.6)
     sid = emulator.zomro_login()
     for _ in range(3):  # use keeps an idle-timed session alive
-        time.sleep(0.15)
+        time.sleep(0.25)
         assert "error" not in emulator.zomro(func="instances", auth=sid)["doc"]
-    time.sleep(0.45)
+    time.sleep(0.8)
     assert err(emulator.zomro(func="instances", auth=sid))["$object"] == "session"
 
 
