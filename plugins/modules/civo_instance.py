@@ -12,7 +12,7 @@ DOCUMENTATION = r"""
 module: civo_instance
 short_description: Create, update, start, stop, restart and delete Civo instances
 version_added: 0.1.0
-author: vmops.cloud maintainers
+author: vmops.cloud maintainers (@vmops)
 description:
   - Manages one Civo instance, identified by O(id) or by O(hostname) within the configured O(region).
   - Creates the instance when it is missing (O(state=present)), deletes it (O(state=absent)), starts,

@@ -12,7 +12,7 @@ DOCUMENTATION = r"""
 module: civo_instance_info
 short_description: List Civo instances
 version_added: 0.1.0
-author: vmops.cloud maintainers
+author: vmops.cloud maintainers (@vmops)
 description:
   - Lists the Civo instances of the configured O(region), optionally filtered.
   - Every page of the list is read (one request for an account of up to thousands of instances);

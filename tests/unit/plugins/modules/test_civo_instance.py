@@ -117,9 +117,8 @@ class FakeCivo(CivoClient):
                 return copy.deepcopy(obj)
             return {"result": "success"}
         if method == "POST" and parts == ["instances"]:
-            answer = self.post_answers.pop(0) if self.post_answers else None
-            if isinstance(answer, Exception):
-                raise answer
+            if self.post_answers:
+                raise self.post_answers.pop(0)
             created = instance(id="99999999-8e10-4019-9cc0-448451d16157", hostname=data["hostname"],
                                size=data["size"], status="BUILDING", initial_password="s3cret")
             self.instances[created["id"]] = created
@@ -553,7 +552,7 @@ def test_apply_update_steps_send_the_documented_requests():
     current = mod.find()
     plan = mod.plan(current)
     current = mod.apply(plan, current)
-    sent = [(m, p, d) for m, p, d in client.mutating]
+    sent = list(client.mutating)
     base = "/v2/instances/" + INSTANCE_ID
     assert sent == [("PUT", base + "/firewall", {"firewall_id": FW_STRICT}),
                     ("PUT", base + "/tags", {"tags": "x y"}),
@@ -575,8 +574,8 @@ def test_delete_then_wait_until_gone():
     client = FakeCivo([DOC_INSTANCE])
     mod = make(client=client, hostname="test", state="absent")
     assert mod.apply(mod.plan(instance()), instance()) is None
-    assert [(m, p) for m, p, d in client.requests] == [("DELETE", "/v2/instances/" + INSTANCE_ID),
-                                                        ("GET", "/v2/instances/" + INSTANCE_ID)]
+    path = "/v2/instances/" + INSTANCE_ID
+    assert [(m, p) for m, p, d in client.requests] == [("DELETE", path), ("GET", path)]
 
 
 def test_check_mode_never_applies():
