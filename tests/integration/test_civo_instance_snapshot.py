@@ -1,6 +1,6 @@
 """vmops.cloud.civo_instance_snapshot and its _info against the emulator, run as real module processes."""
 
-from runner import civo_auth, run_module
+from runner import civo_auth, run_module, run_playbook
 
 
 def isnap(emulator, check=False, diff=False, **params):
@@ -249,3 +249,45 @@ def test_info(emulator):
     res = failed(info(emulator, instance="ghost.example.com"))
     assert "not found" in res["msg"]
     assert emulator.mutating() == []
+
+
+def test_playbook_backup_and_restore_with_group_defaults(emulator):
+    """Snapshot, restore and list chained in a playbook, credentials from the civo module_defaults group."""
+    iid = seed_one(emulator)
+    playbook = """
+- hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/vmops.cloud.civo:
+      api_key: "{{ key }}"
+      api_url: "{{ url }}"
+      region: LON1
+  tasks:
+    - name: Instance snapshot
+      vmops.cloud.civo_instance_snapshot:
+        instance: "{{ iid }}"
+        name: pb-golden
+      register: snap
+    - name: Restore it to a new instance
+      vmops.cloud.civo_instance_snapshot:
+        instance: "{{ iid }}"
+        id: "{{ snap.snapshot.id }}"
+        state: restored
+        restore_hostname: pb-copy.example.com
+    - name: List
+      vmops.cloud.civo_instance_snapshot_info:
+        instance: "{{ iid }}"
+      register: listed
+    - name: Check
+      ansible.builtin.assert:
+        that:
+          - listed.snapshots | map(attribute='name') | list == ['pb-golden']
+"""
+    extra = {"key": emulator.token, "url": emulator.url, "iid": iid}
+    proc = run_playbook(playbook, extra_vars=extra)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "changed=2" in proc.stdout, proc.stdout
+    assert "pb-copy.example.com" in hosts(emulator)
+    proc = run_playbook(playbook, extra_vars=extra, check=True, diff=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "changed=0" in proc.stdout, proc.stdout
