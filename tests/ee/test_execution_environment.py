@@ -19,6 +19,8 @@ import sys
 import pytest
 import yaml
 
+from guide_blocks import yaml_block
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 BIN = os.path.dirname(sys.executable)
@@ -170,3 +172,17 @@ def test_introspection_follows_the_meta_file(context, installed, offline_env, tm
     (coll / "meta" / "execution-environment.yml").write_text(yaml.safe_dump(meta))
     lines, out = introspect(context, copy, offline_env)
     assert lines == ["marker-package==1.0  # from collection vmops.cloud"], out
+
+
+def test_documented_execution_environment_is_valid(tmp_path, offline_env):
+    """The EE definition the AWX guide shows is accepted by ansible-builder as it is."""
+    ee = yaml_block("awx", "# execution-environment.yml")
+    assert ee["dependencies"]["galaxy"] == {"collections": [{"name": "vmops.cloud"}]}
+    (tmp_path / "execution-environment.yml").write_text(yaml.safe_dump(ee))
+    run([tool("ansible-builder"), "create", "-f", str(tmp_path / "execution-environment.yml"),
+         "-c", str(tmp_path / "context"), "--output-filename", "Containerfile"], offline_env, cwd=str(tmp_path))
+    build = tmp_path / "context" / "_build"
+    assert load_yaml(str(build / "requirements.yml")) == {"collections": [{"name": "vmops.cloud"}]}
+    containerfile = (tmp_path / "context" / "Containerfile").read_text()
+    assert "ansible-galaxy collection install" in containerfile
+    assert "/output/scripts/introspect.py introspect" in containerfile

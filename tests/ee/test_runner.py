@@ -18,6 +18,9 @@ import sys
 
 import ansible_runner
 import pytest
+from jinja2.sandbox import SandboxedEnvironment
+
+from guide_blocks import yaml_block
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -40,16 +43,42 @@ def playbooks():
     return found
 
 
+def inject(type_name, inputs):
+    """The environment AWX gives a job for a credential of the type the AWX guide documents.
+
+    The input and injector configurations are read from docs/docsite/rst/awx.rst, and the injector
+    templates rendered with Jinja's sandbox, as AWX does: what is tested is what users copy.
+    """
+    fields = yaml_block("awx", "# %s credential type: input configuration" % type_name)
+    injectors = yaml_block("awx", "# %s credential type: injector configuration" % type_name)
+    ids = [field["id"] for field in fields["fields"]]
+    assert set(fields.get("required", [])) <= set(ids)
+    assert set(inputs) <= set(ids), "unknown input: %s" % sorted(set(inputs) - set(ids))
+    missing = [name for name in fields.get("required", []) if not inputs.get(name)]
+    assert not missing, "required inputs missing: %s" % missing
+    sandbox = SandboxedEnvironment()
+    return dict((name, sandbox.from_string(template).render(**inputs))
+                for name, template in injectors["env"].items())
+
+
 def awx_credential_env(emulator):
-    """What the custom credential types of the user guide inject."""
-    return {
-        "CIVO_TOKEN": emulator.token,
-        "CIVO_API_URL": emulator.url,
-        "CIVO_REGION": "LON1",
-        "ZOMRO_USERNAME": emulator.zomro_user,
-        "ZOMRO_PASSWORD": emulator.zomro_password,
-        "ZOMRO_API_URL": emulator.url + "/",
-    }
+    """A Civo and a Zomro credential of the documented types, attached to one job."""
+    env = inject("Civo", {"civo_api_key": emulator.token, "civo_api_url": emulator.url})
+    env.update(inject("Zomro", {"zomro_username": emulator.zomro_user, "zomro_password": emulator.zomro_password,
+                                "zomro_api_url": emulator.url + "/"}))
+    return env
+
+
+def test_documented_credential_types():
+    """Secrets are secret fields; the injectors set the variables the plugins read, with sane defaults."""
+    for type_name, secret in (("Civo", "civo_api_key"), ("Zomro", "zomro_password")):
+        fields = yaml_block("awx", "# %s credential type: input configuration" % type_name)["fields"]
+        assert [f["id"] for f in fields if f.get("secret")] == [secret]
+    assert inject("Civo", {"civo_api_key": "k"}) == {
+        "CIVO_TOKEN": "k", "CIVO_REGION": "LON1", "CIVO_API_URL": "https://api.civo.com"}
+    assert inject("Civo", {"civo_api_key": "k", "civo_region": "FRA1", "civo_api_url": ""})["CIVO_REGION"] == "FRA1"
+    assert inject("Zomro", {"zomro_username": "u", "zomro_password": "p"}) == {
+        "ZOMRO_USERNAME": "u", "ZOMRO_PASSWORD": "p", "ZOMRO_API_URL": "https://api.zomro.com/"}
 
 
 def run_job(tmp_path, playbook, envvars, verbosity=3):
