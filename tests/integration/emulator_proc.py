@@ -39,6 +39,15 @@ def wait_for(predicate, timeout=5.0, interval=0.03, what="condition"):
         time.sleep(interval)
 
 
+def _die_with_parent():
+    """Linux: the emulator gets SIGTERM if the test process dies, even by SIGKILL."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -195,7 +204,8 @@ def start_emulator(state=None, build_seconds=0.2, port=None, extra_args=(),
         if state:
             cmd += ["--state", str(state)]
         cmd += list(extra_args)
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
         log.close()
         emu = Emulator(proc, p, log_path, token, zomro_user, zomro_password, state)
         _RUNNING.add(emu)
