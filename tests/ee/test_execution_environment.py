@@ -40,7 +40,7 @@ def tool(name):
 
 
 def run(cmd, env, cwd=None):
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd, timeout=300, check=False)
     assert proc.returncode == 0, "%s failed (rc=%s):\n%s\n%s" % (" ".join(cmd), proc.returncode, proc.stdout,
                                                                  proc.stderr)
     return proc
