@@ -1,0 +1,288 @@
+#!/usr/bin/env bash
+# Run every test of the vmops.cloud collection (or only the named stages).
+#
+#   bash scripts/test.sh                 # all stages
+#   bash scripts/test.sh sanity units    # only these, in the order given
+#   bash scripts/test.sh --list          # list stages
+#
+# Creates/reuses .venv (see scripts/_env.sh).  Every stage runs even if an earlier one failed; the
+# exit status is non-zero if any stage failed, and a summary with per-stage timings is printed last.
+#
+# Hook stages (molecule, reliability, ee, runner, docsite) do nothing until their files exist; to plug
+# a new check in, add the files they look for (documented on each function) or a tests/<stage>/run.sh.
+
+set -uo pipefail
+
+# shellcheck source=scripts/_env.sh
+. "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
+
+DEFAULT_STAGES=(sanity units integration lint docs changelog build molecule reliability ee runner docsite)
+PY_VERSION="3.11"
+# ansible-test needs a real (non-symlinked) collection tree; see scripts/_sync_collection.py.
+AT_ROOT="$BUILD/ansible-test"
+AT_COLL="$AT_ROOT/ansible_collections/vmops/cloud"
+STATUS_DIR=""
+
+# ----------------------------------------------------------------------------- helpers
+skip() {
+    # Mark the current stage as skipped (nothing to run yet) and return success.
+    echo "$*" >"$STATUS_DIR/$CURRENT_STAGE.skip"
+    echo "SKIP: $*"
+    return 0
+}
+
+sync_copy() {
+    python "$REPO/scripts/_sync_collection.py" "$REPO" "$AT_COLL" || return 1
+    # ansible-test looks for a .git upwards from the collection root and would find this checkout,
+    # whose `git ls-files` hides .build/ (gitignored) => "All targets skipped".  An empty repository
+    # in the copy makes ansible-test list the copy's own (untracked) files instead.
+    git init -q "$AT_COLL"
+}
+
+drop_pip_noise() {
+    # This machine's pip.conf lists local file:// indexes that pip warns about for every package.
+    grep --line-buffered -v "^WARNING: Location 'file:" || true
+}
+
+has_tests() {
+    # has_tests DIR: true if DIR holds pytest files (test_*.py or *_test.py)
+    [ -d "$1" ] && [ -n "$(find "$1" \( -name 'test_*.py' -o -name '*_test.py' \) -print -quit)" ]
+}
+
+run_pytest() {
+    # run_pytest DIR [args]: pytest where exit 5 (no tests collected) counts as failure.
+    local dir="$1"; shift
+    python -m pytest "$dir" -q -p no:cacheprovider "$@"
+    local rc=$?
+    if [ "$rc" -eq 5 ]; then
+        echo "pytest collected no tests from $dir although it has test files" >&2
+    fi
+    return "$rc"
+}
+
+hook_script() {
+    # Generic plug-in point for every stage: tests/<stage>/run.sh, run with bash from the repo root.
+    local s="$REPO/tests/$CURRENT_STAGE/run.sh"
+    if [ -f "$s" ]; then
+        echo "running $s"
+        (cd "$REPO" && bash "$s")
+        return $?
+    fi
+    return 200
+}
+
+# ----------------------------------------------------------------------------- stages
+stage_sanity() {
+    # tests/sanity/ must never hold ignore files: fix the code instead.
+    local ign
+    ign="$(find "$REPO/tests/sanity" -maxdepth 1 -name 'ignore-*.txt' 2>/dev/null)"
+    if [ -n "$ign" ]; then
+        echo "sanity ignore files are not allowed: $ign" >&2
+        return 1
+    fi
+    python "$REPO/scripts/_seed_get_pip.py" 2>&1 | drop_pip_noise || return 1
+    _with_lock "$BUILD/.ansible-test.lock" _sanity_locked
+}
+_sanity_locked() {
+    sync_copy || return 1
+    cd "$AT_COLL" || return 1
+    # --local: use this venv's Python; ansible-test still builds one cached venv per sanity test
+    #   under ~/.ansible/test/venv (pip bootstrap pre-seeded above, pinned requirements from PyPI).
+    # No --skip-test: every sanity test runs offline; pslint/shellcheck are skipped by ansible-test
+    #   itself when there are no PowerShell/shell files in the collection copy.
+    ansible-test sanity --local --python "$PY_VERSION" --color no 2>&1 | drop_pip_noise
+}
+
+stage_units() {
+    _with_lock "$BUILD/.ansible-test.lock" _units_locked
+}
+_units_locked() {
+    sync_copy || return 1
+    cd "$AT_COLL" || return 1
+    if ! has_tests tests/unit; then
+        skip "no unit tests in tests/unit"
+        return 0
+    fi
+    # --local uses pytest/pytest-xdist/pytest-mock/mock/coverage from .venv (requirements-dev.txt);
+    # ansible-test installs nothing here without --requirements.
+    ansible-test units --local --python "$PY_VERSION" --color no
+}
+
+stage_integration() {
+    # pytest suites that start tests/emulator as a process.
+    setup_collection_path
+    cd "$REPO" || return 1
+    if ! has_tests tests/integration; then
+        skip "no test files in tests/integration yet"
+        return 0
+    fi
+    run_pytest tests/integration
+}
+
+stage_lint() {
+    # config (profile, excludes, offline) lives in .ansible-lint; ANSIBLE_HOME points into .build so
+    # nothing lands in ~/.ansible.
+    setup_collection_path
+    cd "$REPO" || return 1
+    ansible-lint --offline --profile production
+}
+
+stage_docs() {
+    _with_lock "$BUILD/.ansible-test.lock" _docs_locked
+}
+_docs_locked() {
+    # antsibull-docs must see the collection under ansible_collections/<ns>/<name>: use the .build copy.
+    sync_copy || return 1
+    cd "$AT_COLL" || return 1
+    ANSIBLE_COLLECTIONS_PATH="$AT_ROOT" antsibull-docs lint-collection-docs --plugin-docs .
+}
+
+stage_changelog() {
+    # fragments go in changelogs/fragments/ (see changelogs/config.yaml)
+    cd "$REPO" || return 1
+    antsibull-changelog lint
+}
+
+stage_build() {
+    local tmp rc tarball inst
+    tmp="$(mktemp -d "${TMPDIR:-/tmp}/vmops-build.XXXXXX")"
+    (
+        set -e
+        ansible-galaxy collection build --output-path "$tmp/dist" "$REPO"
+        tarball="$(ls "$tmp"/dist/vmops-cloud-*.tar.gz)"
+        # --offline: no Galaxy server is contacted; --no-deps: galaxy.yml has no dependencies.
+        ANSIBLE_COLLECTIONS_PATH="$tmp/collections" \
+            ansible-galaxy collection install --offline --no-deps -p "$tmp/collections" "$tarball"
+        inst="$tmp/collections/ansible_collections/vmops/cloud"
+        test -f "$inst/MANIFEST.json" || { echo "MANIFEST.json missing in $inst" >&2; exit 1; }
+        test -d "$inst/plugins/modules" || { echo "plugins/modules missing in $inst" >&2; exit 1; }
+        for dev in tests/emulator tests/integration benchmarks scripts extensions .venv .build; do
+            if [ -e "$inst/$dev" ]; then echo "dev-only path shipped in the tarball: $dev" >&2; exit 1; fi
+        done
+        n="$(find "$inst/plugins/modules" -name '*.py' ! -name '__init__.py' | wc -l)"
+        echo "installed $(basename "$tarball"): $n module(s) in plugins/modules, no dev-only paths"
+    )
+    rc=$?
+    rm -rf "$tmp"
+    return "$rc"
+}
+
+# --- hook stages: do nothing until their files exist -------------------------------------------
+
+stage_molecule() {
+    # Runs when extensions/molecule/<scenario>/molecule.yml exists (or tests/molecule/run.sh).
+    # molecule >= 25 finds extensions/molecule/ by itself when run from the collection root.
+    hook_script; local rc=$?; [ "$rc" -ne 200 ] && return "$rc"
+    if ! compgen -G "$REPO/extensions/molecule/*/molecule.yml" >/dev/null; then
+        skip "no extensions/molecule/*/molecule.yml"
+        return 0
+    fi
+    setup_collection_path
+    cd "$REPO" || return 1
+    molecule test --all
+}
+
+_pytest_hook() {
+    # _pytest_hook DIR: tests/<stage>/run.sh if present, else pytest on DIR when it has test files.
+    hook_script; local rc=$?; [ "$rc" -ne 200 ] && return "$rc"
+    setup_collection_path
+    cd "$REPO" || return 1
+    if ! has_tests "$1"; then
+        skip "no test files in $1"
+        return 0
+    fi
+    run_pytest "$1"
+}
+
+stage_reliability() {
+    # Reliability/fault-injection suites against the emulator: tests/reliability/ (run.sh or pytest).
+    _pytest_hook tests/reliability
+}
+
+stage_ee() {
+    # Execution-environment checks (ansible-builder): tests/ee/ (run.sh or pytest files).
+    _pytest_hook tests/ee
+}
+
+stage_runner() {
+    # ansible-runner driven suites: tests/runner/ (run.sh or pytest files).
+    _pytest_hook tests/runner
+}
+
+stage_docsite() {
+    # HTML docs site build: tests/docsite/run.sh, else docs/build-site.sh (run from docs/), when present.
+    hook_script; local rc=$?; [ "$rc" -ne 200 ] && return "$rc"
+    if [ ! -f "$REPO/docs/build-site.sh" ]; then
+        skip "no docs/build-site.sh"
+        return 0
+    fi
+    setup_collection_path
+    cd "$REPO/docs" || return 1
+    bash build-site.sh
+}
+
+# ----------------------------------------------------------------------------- driver
+usage() {
+    echo "usage: bash scripts/test.sh [--list] [stage ...]"
+    echo "stages (default: all, in this order): ${DEFAULT_STAGES[*]}"
+}
+
+main() {
+    local stages=() s
+    for s in "$@"; do
+        case "$s" in
+            -h|--help) usage; return 0 ;;
+            --list) printf '%s\n' "${DEFAULT_STAGES[@]}"; return 0 ;;
+            all) stages+=("${DEFAULT_STAGES[@]}") ;;
+            *)
+                if ! declare -F "stage_$s" >/dev/null; then
+                    echo "unknown stage: $s" >&2; usage >&2; return 2
+                fi
+                stages+=("$s") ;;
+        esac
+    done
+    [ "${#stages[@]}" -eq 0 ] && stages=("${DEFAULT_STAGES[@]}")
+
+    # plain logs when not on a terminal (CI): no ANSI colours from ansible, molecule, lint, pytest
+    if [ ! -t 1 ]; then
+        export NO_COLOR=1 ANSIBLE_NOCOLOR=1 PY_COLORS=0
+    fi
+    local t0 t_start t_end rc status
+    t_start="$(date +%s%N)"
+    ensure_venv
+    local t_venv=$(( ($(date +%s%N) - t_start) / 1000000 ))
+
+    STATUS_DIR="$(mktemp -d "${TMPDIR:-/tmp}/vmops-test.XXXXXX")"
+    local -a rows=()
+    local passed=0 failed=0 skipped=0
+    for s in "${stages[@]}"; do
+        CURRENT_STAGE="$s"
+        printf '\n======== stage: %s ========\n' "$s"
+        t0="$(date +%s%N)"
+        ( set -o pipefail; "stage_$s" )
+        rc=$?
+        t_end="$(date +%s%N)"
+        if [ "$rc" -ne 0 ]; then
+            status="FAIL(rc=$rc)"; failed=$((failed + 1))
+        elif [ -f "$STATUS_DIR/$s.skip" ]; then
+            status="SKIP: $(cat "$STATUS_DIR/$s.skip")"; skipped=$((skipped + 1))
+        else
+            status="PASS"; passed=$((passed + 1))
+        fi
+        rows+=("$(printf '  %-12s %8.1fs  %s' "$s" "$(awk "BEGIN{print ($t_end - $t0)/1e9}")" "$status")")
+        echo "======== stage $s: $status"
+    done
+    rm -rf "$STATUS_DIR"
+
+    local total
+    total="$(awk "BEGIN{print ($(date +%s%N) - $t_start)/1e9}")"
+    echo
+    echo "================ summary ================"
+    printf '  %-12s %8.1fs  %s\n' "venv" "$(awk "BEGIN{print $t_venv/1000}")" "ready"
+    printf '%s\n' "${rows[@]}"
+    printf '  %-12s %8.1fs\n' "total" "$total"
+    echo "stages: $passed passed, $failed failed, $skipped skipped"
+    [ "$failed" -eq 0 ]
+}
+
+main "$@"
