@@ -14,11 +14,10 @@ import json
 import math
 import re
 import secrets
-import time
 import uuid
 from datetime import datetime, timezone
 
-from store import public, schedule, settle
+from store import clock, public, schedule, settle
 
 ACCOUNT_ID = "73993076-f1dc-4b53-88d8-158d97d7be92"
 _NS = uuid.UUID("5d3f0c52-8c3b-4a51-9a0e-2a1f4d3c9b10")
@@ -281,7 +280,7 @@ class Civo:
         return r
 
     def settled(self, obj, now=None):
-        if settle(obj, now or time.time(), HOOKS):
+        if settle(obj, now or clock.now(), HOOKS):
             pass  # replayable from the stored patches; no write needed
         return obj
 
@@ -419,7 +418,7 @@ class Civo:
         return inst
 
     def create_instance(self, params):
-        now = time.time()
+        now = clock.now()
         region = self.region(params)
         hostname = p_str(params, "hostname")
         if not hostname:
@@ -492,7 +491,7 @@ class Civo:
         if per_page < 1:
             raise ApiError(400, "parameter_per_page_invalid", "per_page must be at least 1")
         want = set(p_tags(params))
-        now = time.time()
+        now = clock.now()
         matches = []
         for inst in self.store.table("instance").values():
             if inst["region"] != region:
@@ -536,7 +535,7 @@ class Civo:
         return 200, {"result": "success"}
 
     def _transition(self, inst, now_status, final):
-        now = time.time()
+        now = clock.now()
         inst["status"] = now_status
         schedule(inst, now, [(self.build, final)])
         self.save("instance", inst["id"], inst)
@@ -628,14 +627,14 @@ class Civo:
         return self.settled(snap)
 
     def list_snapshots(self, params):
-        now = time.time()
+        now = clock.now()
         return 200, [public(self.settled(s, now)) for s in self.store.table("snapshot").values()]
 
     def get_snapshot(self, params, name):
         return 200, public(self.snapshot(name))
 
     def put_snapshot(self, params, name):
-        now = time.time()
+        now = clock.now()
         if not NAME_RE.match(name):
             raise ApiError(400, "parameter_name_invalid",
                            "The snapshot name must be lower case letters, digits and '-' "
@@ -700,7 +699,7 @@ class Civo:
 
     # -- instance snapshots (/v2/instances/:id/snapshots) -----------------
     def isnaps_of(self, inst):
-        now = time.time()
+        now = clock.now()
         return [self.settled(s, now) for s in self.store.table("isnapshot").values()
                 if s["_instance_id"] == inst["id"]]
 
@@ -721,7 +720,7 @@ class Civo:
                                "A snapshot named %s already exists for this instance" % name)
 
     def create_isnap(self, params, id):
-        now = time.time()
+        now = clock.now()
         inst = self.instance(id, params)
         name = p_str(params, "name")
         if name is None or name == "":
@@ -777,7 +776,7 @@ class Civo:
         return 200, {"result": "success"}
 
     def restore_isnap(self, params, id, snap):
-        now = time.time()
+        now = clock.now()
         inst = self.instance(id, params)
         s = self.isnap(inst, snap)
         if s["status"]["state"] != "Complete":
@@ -857,7 +856,7 @@ class Civo:
     # -- seeding (test control) -------------------------------------------
     def seed(self, n, region="LON1", tags=(), status="ACTIVE", size="g3.small",
              image="ubuntu-jammy", hostname_prefix="seed"):
-        now = time.time()
+        now = clock.now()
         region = region.upper()
         if region not in REGION_CODES:
             raise ApiError(400, "database_region_not_found", "Unknown region %s" % region)

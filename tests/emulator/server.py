@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from civo import ApiError, Civo
-from store import Store
+from store import Store, clock
 from zomro import Zomro
 
 SECRET_KEYS = {"password", "auth", "authinfo", "initial_password", "token"}
@@ -136,6 +136,7 @@ class App:
             self.store.clear()
             self.seed_initial()
         self.config.build_seconds, self.config.session_ttl = self.defaults
+        clock.offset = 0.0
         self.faults.clear()
         with self.journal_lock:
             self.journal.clear()
@@ -185,6 +186,9 @@ class App:
         if route == ("POST", "/_sim/expire_sessions"):
             self.zomro.expire_sessions()
             return 200, {"result": "success"}
+        if route == ("POST", "/_sim/advance"):
+            clock.offset += float(body.get("seconds", 0))
+            return 200, {"offset": clock.offset}
         if route == ("POST", "/_sim/config"):
             if "build_seconds" in body:
                 self.config.build_seconds = float(body["build_seconds"])

@@ -18,6 +18,21 @@ import contextlib
 import json
 import sqlite3
 import threading
+import time
+
+
+class Clock:
+    """The emulator's notion of now: wall time plus an offset that tests can
+    move forward (POST /_sim/advance) to finish transitions without sleeping."""
+
+    def __init__(self):
+        self.offset = 0.0
+
+    def now(self):
+        return time.time() + self.offset
+
+
+clock = Clock()
 
 
 class Store:

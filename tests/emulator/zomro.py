@@ -7,9 +7,8 @@ action with sok=ok), instances.fleio.unrescue.
 """
 
 import secrets
-import time
 
-from store import public, schedule, settle
+from store import clock, public, schedule, settle
 
 FIRST_ELID = 5203773
 
@@ -107,7 +106,7 @@ class Zomro:
         if form.get("username") != self.user or form.get("password") != self.password:
             return error("auth", "badpassword", "Invalid username or password")
         sid = secrets.token_hex(12)
-        self.store.put("zomro_session", sid, {"user": self.user, "last_used": time.time()})
+        self.store.put("zomro_session", sid, {"user": self.user, "last_used": clock.now()})
         return {"doc": {"auth": {"$id": sid, "$level": "16", "$": sid}}}
 
     def authenticate(self, form):
@@ -121,7 +120,7 @@ class Zomro:
         if not sid:
             return error("auth", "session", "Authorization required: log in with func=auth")
         sess = self.store.get("zomro_session", sid)
-        now = time.time()
+        now = clock.now()
         if sess is None or now - sess["last_used"] > float(self.config.session_ttl):
             if sess is not None:
                 self.store.delete("zomro_session", sid)
@@ -135,12 +134,12 @@ class Zomro:
         inst = self.store.get("zomro_instance", elid)
         if inst is None:
             return None, error("missed", "elid", "Instance %s not found" % (elid or "(no elid)"))
-        settle(inst, time.time())
+        settle(inst, clock.now())
         return inst, None
 
     # -- functions ---------------------------------------------------------
     def list_instances(self, form):
-        now = time.time()
+        now = clock.now()
         items = list(self.store.table("zomro_instance").values())
         total = len(items)
         p_cnt = form.get("p_cnt")
@@ -183,7 +182,7 @@ class Zomro:
         inst["fotbo_status"] = "rescuing"
         inst["_rescue_image"] = image
         inst["_rescue_password_set"] = bool(form.get("password"))
-        schedule(inst, time.time(), [(float(self.config.build_seconds), {"fotbo_status": "rescued"})])
+        schedule(inst, clock.now(), [(float(self.config.build_seconds), {"fotbo_status": "rescued"})])
         self.store.put("zomro_instance", inst["id"], inst)
         return ok()
 
@@ -209,6 +208,6 @@ class Zomro:
                          "Unrescue is possible only from rescued, the instance is %s" % inst["fotbo_status"])
         inst["fotbo_status"] = "unrescuing"
         inst.pop("_rescue_image", None)
-        schedule(inst, time.time(), [(float(self.config.build_seconds), {"fotbo_status": "active"})])
+        schedule(inst, clock.now(), [(float(self.config.build_seconds), {"fotbo_status": "active"})])
         self.store.put("zomro_instance", inst["id"], inst)
         return ok()

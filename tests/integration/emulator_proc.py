@@ -100,6 +100,12 @@ class Emulator:
     def expire_sessions(self):
         self._sim("POST", "expire_sessions")
 
+    def advance(self, seconds):
+        """Move the emulator's clock forward (finishes transitions, ages sessions)
+        without sleeping: use a long build_seconds, assert the transitional state,
+        then advance past it."""
+        self._sim("POST", "advance", {"seconds": seconds})
+
     # -- raw API calls -------------------------------------------------
     def civo(self, method, path, **params):
         """Authenticated Civo call: params in the query for GET/DELETE,

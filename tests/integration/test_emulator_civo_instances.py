@@ -237,22 +237,26 @@ def test_retag_replaces_and_empty_removes(emulator):
 
 
 def test_stop_start_lifecycle(emulator):
+    emulator.config(build_seconds=60)
     inst = create(emulator)
     iid = inst["id"]
     assert_error(emulator.civo("PUT", "/v2/instances/%s/stop" % iid), 409,
                  "instance_state_must_be_active_or_shutoff")
-    emulator.wait_status(iid, "ACTIVE")
+    emulator.advance(60)
+    assert emulator.instance(iid)["status"] == "ACTIVE"
     assert emulator.civo("PUT", "/v2/instances/%s/stop" % iid).json() == {"result": "success"}
     assert emulator.instance(iid)["status"] == "STOPPING"
     assert_error(emulator.civo("PUT", "/v2/instances/%s/start" % iid), 409,
                  "instance_state_must_be_active_or_shutoff")
-    emulator.wait_status(iid, "SHUTOFF")
+    emulator.advance(60)
+    assert emulator.instance(iid)["status"] == "SHUTOFF"
     # stopping a stopped instance is a no-op success
     assert emulator.civo("PUT", "/v2/instances/%s/stop" % iid).status_code == 200
     assert emulator.instance(iid)["status"] == "SHUTOFF"
     assert emulator.civo("PUT", "/v2/instances/%s/start" % iid).json() == {"result": "success"}
     assert emulator.instance(iid)["status"] == "STARTING"
-    emulator.wait_status(iid, "ACTIVE")
+    emulator.advance(60)
+    assert emulator.instance(iid)["status"] == "ACTIVE"
     assert emulator.civo("PUT", "/v2/instances/%s/start" % iid).status_code == 200
     assert emulator.instance(iid)["status"] == "ACTIVE"
 
@@ -260,12 +264,14 @@ def test_stop_start_lifecycle(emulator):
 @pytest.mark.parametrize("route", ["reboots", "hard_reboots", "soft_reboots"])
 def test_reboots(emulator, route):
     iid = emulator.seed(instances=1)["instances"][0]
+    emulator.config(build_seconds=60)
     r = emulator.civo("POST", "/v2/instances/%s/%s" % (iid, route))
     assert r.status_code == 200 and r.json() == {"result": "success"}
     assert emulator.instance(iid)["status"] == "REBOOTING"
     assert_error(emulator.civo("POST", "/v2/instances/%s/%s" % (iid, route)), 409,
                  "instance_state_must_be_active_or_shutoff")
-    emulator.wait_status(iid, "ACTIVE")
+    emulator.advance(60)
+    assert emulator.instance(iid)["status"] == "ACTIVE"
 
 
 def test_hard_reboot_boots_a_shutoff_instance_soft_does_not(emulator):
@@ -282,6 +288,7 @@ def test_resize_upward_only(emulator):
                        ("g3.tiny", "database_size_not_found"), (None, "parameter_size_missing")):
         params = {"size": size} if size else {}
         assert_error(emulator.civo("PUT", "/v2/instances/%s/resize" % iid, **params), 400, code)
+    emulator.config(build_seconds=60)
     r = emulator.civo("PUT", "/v2/instances/%s/resize" % iid, size="g3.large", region="LON1")
     assert r.status_code == 200 and r.json() == {"result": "success"}
     inst = emulator.instance(iid)
@@ -289,7 +296,8 @@ def test_resize_upward_only(emulator):
     assert (inst["cpu_cores"], inst["ram_mb"], inst["disk_gb"]) == (4, 8192, 100)
     assert_error(emulator.civo("PUT", "/v2/instances/%s/resize" % iid, size="g3.xlarge"), 409,
                  "instance_state_must_be_active_or_shutoff")
-    emulator.wait_status(iid, "ACTIVE")
+    emulator.advance(60)
+    assert emulator.instance(iid)["status"] == "ACTIVE"
 
 
 def test_set_firewall(emulator):
@@ -327,6 +335,15 @@ def test_actions_on_unknown_instance_are_404(emulator):
                            ("POST", "snapshots")):
         r = emulator.civo(method, "/v2/instances/missing/" + suffix, size="g3.large")
         assert_error(r, 404, "database_instance_not_found")
+
+
+def test_advance_clock(emulator):
+    emulator.config(build_seconds=3600)
+    inst = create(emulator)
+    emulator.advance(3599)
+    assert emulator.instance(inst["id"])["status"] == "BUILDING"
+    emulator.advance(1)
+    assert emulator.instance(inst["id"])["status"] == "ACTIVE"
 
 
 def test_build_seconds_config_at_run_time(emulator):

@@ -25,16 +25,20 @@ def test_recovery_mode_takes_effect_at_next_reboot(emulator):
     assert emulator.civo("GET", path).json() == {"result": "true"}  # a string, as documented
     assert emulator.instance(iid)["recovery_mode"] is False         # not yet: needs a reboot
     assert_error(emulator.civo("PUT", path), 409, "database_instance_already_in_rescue_state")
+    emulator.config(build_seconds=60)
     emulator.civo("POST", "/v2/instances/%s/reboots" % iid)
     assert emulator.instance(iid)["recovery_mode"] is False
-    assert emulator.wait_status(iid, "ACTIVE")["recovery_mode"] is True
+    emulator.advance(60)
+    assert emulator.instance(iid)["recovery_mode"] is True
 
     r = emulator.civo("DELETE", path, region="lon1")
     assert r.status_code == 200 and r.json() == {"result": "success"}
     assert emulator.civo("GET", path).json() == {"result": "false"}
     assert emulator.instance(iid)["recovery_mode"] is True          # still, until rebooted
     emulator.civo("POST", "/v2/instances/%s/soft_reboots" % iid)
-    assert emulator.wait_status(iid, "ACTIVE")["recovery_mode"] is False
+    assert emulator.instance(iid)["recovery_mode"] is True
+    emulator.advance(60)
+    assert emulator.instance(iid)["recovery_mode"] is False
 
 
 def test_recovery_mode_applies_when_a_stopped_instance_starts(emulator):
@@ -81,32 +85,43 @@ def test_account_snapshot_unsafe_lifecycle(emulator):
 
 
 def test_account_snapshot_safe_shuts_instance_down_and_starts_it(emulator):
-    emulator.config(build_seconds=0.4)
+    emulator.config(build_seconds=60)
     iid = active_instance(emulator)
     r = emulator.civo("PUT", "/v2/snapshots/safe-one", instance_id=iid, safe=1)
     assert r.json()["safe"] is True
-    states = []
 
-    def watch():
-        inst = emulator.instance(iid)
-        snap = emulator.civo("GET", "/v2/snapshots/safe-one").json()
-        states.append((inst["status"], snap["status"]))
-        return snap["status"] == "complete" and inst["status"] == "ACTIVE"
-    wait_for(watch, what="safe snapshot")
-    assert ("SHUTOFF", "in-progress") in states
-    assert states[0][0] in ("STOPPING", "SHUTOFF")
+    def states():
+        return emulator.instance(iid)["status"], emulator.civo("GET", "/v2/snapshots/safe-one").json()["status"]
+    assert states() == ("STOPPING", "new")
+    emulator.advance(30)
+    assert states() == ("SHUTOFF", "in-progress")
+    emulator.advance(30)
+    assert states() == ("ACTIVE", "complete")
+    # a SHUTOFF instance stays off during a safe snapshot
+    emulator.civo("PUT", "/v2/instances/%s/stop" % iid)
+    emulator.advance(60)
+    emulator.civo("PUT", "/v2/snapshots/safe-two", instance_id=iid, safe="true")
+    emulator.advance(30)
+    assert emulator.instance(iid)["status"] == "SHUTOFF"
+    emulator.advance(30)
+    assert emulator.instance(iid)["status"] == "SHUTOFF"
 
 
 def test_account_snapshot_overwrite_and_conflicts(emulator):
     iid = active_instance(emulator)
     other = active_instance(emulator)
+    emulator.config(build_seconds=60)
     emulator.civo("PUT", "/v2/snapshots/nightly", instance_id=iid)
     assert_error(emulator.civo("PUT", "/v2/snapshots/nightly", instance_id=iid), 409,
                  "database_snapshot_cannot_replace")
     assert_error(emulator.civo("PUT", "/v2/snapshots/second", instance_id=iid), 409,
                  "database_snapshot_create_already_in_process")
     first_id = emulator.civo("GET", "/v2/snapshots/nightly").json()["id"]
-    wait_for(lambda: emulator.civo("GET", "/v2/snapshots/nightly").json()["status"] == "complete")
+    emulator.advance(30)
+    assert_error(emulator.civo("PUT", "/v2/snapshots/nightly", instance_id=iid), 409,
+                 "database_snapshot_cannot_replace")  # in-progress
+    emulator.advance(30)
+    assert emulator.civo("GET", "/v2/snapshots/nightly").json()["status"] == "complete"
     r = emulator.civo("PUT", "/v2/snapshots/nightly", instance_id=other)  # overwrite a complete one
     assert r.status_code == 200 and r.json()["instance_id"] == other and r.json()["status"] == "new"
     assert r.json()["id"] == first_id
@@ -149,6 +164,7 @@ def test_account_snapshot_parameter_errors(emulator):
 def test_instance_snapshot_create_list_get_update_delete(emulator):
     iid = active_instance(emulator)
     base = "/v2/instances/%s/snapshots" % iid
+    emulator.config(build_seconds=60)
     r = emulator.civo("POST", base, name="instance-snapshot-name", description="a description")
     assert r.status_code == 201, r.text
     snap = r.json()
@@ -157,8 +173,9 @@ def test_instance_snapshot_create_list_get_update_delete(emulator):
     assert len(snap["included_volumes"]) == 1
     assert snap["status"]["volumes"] == [{"id": snap["included_volumes"][0], "state": "Pending"}]
     assert_error(emulator.civo("POST", base, name="another"), 409, "database_snapshot_create_already_in_process")
-    done = wait_for(lambda: (lambda s: s if s["status"]["state"] == "Complete" else None)(
-        emulator.civo("GET", base + "/" + snap["id"]).json()))
+    emulator.advance(60)
+    done = emulator.civo("GET", base + "/" + snap["id"]).json()
+    assert done["status"]["state"] == "Complete"
     assert done["status"]["volumes"][0]["state"] == "Complete"
     assert emulator.civo("GET", base + "/instance-snapshot-name").json()["id"] == snap["id"]
     listed = emulator.civo("GET", base).json()
@@ -173,7 +190,7 @@ def test_instance_snapshot_create_list_get_update_delete(emulator):
 
     auto = emulator.civo("POST", base).json()  # name optional
     assert auto["name"] and auto["description"] == ""
-    wait_for(lambda: emulator.civo("GET", base + "/" + auto["id"]).json()["status"]["state"] == "Complete")
+    emulator.advance(60)
     assert_error(emulator.civo("PUT", base + "/" + auto["id"], name="instance-snapshot-something-here"),
                  409, "database_snapshot_duplicate_name")
     assert_error(emulator.civo("POST", base, name="instance-snapshot-something-here"),
@@ -189,6 +206,7 @@ def test_instance_snapshot_create_list_get_update_delete(emulator):
 def test_instance_snapshot_errors(emulator):
     iid = active_instance(emulator, region="NYC1")
     base = "/v2/instances/%s/snapshots" % iid
+    emulator.config(build_seconds=60)
     assert_error(emulator.civo("POST", base, name="x"), 404, "database_instance_not_found")
     assert_error(emulator.civo("POST", base, name="Not_Valid", region="NYC1"), 400, "parameter_name_invalid")
     assert_error(emulator.civo("GET", base + "/nope", region="NYC1"), 404, "database_snapshot_not_found")
@@ -201,10 +219,12 @@ def test_instance_snapshot_errors(emulator):
 
 
 def complete_snapshot(emu, iid, name="snap-1", region="LON1"):
+    """A Complete snapshot; leaves build_seconds at 60 (advance to finish transitions)."""
     base = "/v2/instances/%s/snapshots" % iid
+    emu.config(build_seconds=60)
     snap = emu.civo("POST", base, name=name, region=region).json()
-    wait_for(lambda: emu.civo("GET", base + "/" + snap["id"], region=region).json()["status"]["state"]
-             == "Complete")
+    emu.advance(60)
+    assert emu.civo("GET", base + "/" + snap["id"], region=region).json()["status"]["state"] == "Complete"
     return snap
 
 
@@ -225,12 +245,14 @@ def test_restore_to_a_new_instance(emulator):
     new = emulator.instance(new_id)
     assert new["status"] == "BUILDING" and new["network_id"] == original["network_id"]
     assert new["source_type"] == "snapshot" and new["source_id"] == snap["id"]
-    new = emulator.wait_status(new_id, "ACTIVE")
-    assert new["private_ip"] == "192.168.200.10" and new["size"] == original["size"]
     status_path = "/v2/instances/%s/snapshots/%s/restores/%s" % (iid, snap["id"], restore["id"])
-    done = wait_for(lambda: (lambda x: x if x["status"]["state"] == "complete" else None)(
-        emulator.civo("GET", status_path).json()))
-    assert done["completed_at"]
+    assert emulator.civo("GET", status_path).json()["status"]["state"] == "in_progress"
+    emulator.advance(60)
+    new = emulator.instance(new_id)
+    assert new["status"] == "ACTIVE"
+    assert new["private_ip"] == "192.168.200.10" and new["size"] == original["size"]
+    done = emulator.civo("GET", status_path).json()
+    assert done["status"]["state"] == "complete" and done["completed_at"]
     assert emulator.instance(iid)["status"] == "ACTIVE"
     assert_error(emulator.civo("GET", status_path.rsplit("/", 1)[0] + "/nope"), 404, "database_restore_not_found")
     # the same private IP cannot be handed out twice in the network
@@ -252,7 +274,8 @@ def test_restore_overwriting_the_original(emulator):
     assert emulator.instance(iid)["status"] == "BUILDING"
     assert_error(emulator.civo("POST", path, overwrite_existing=True), 409,
                  "instance_state_must_be_active_or_shutoff")
-    emulator.wait_status(iid, "ACTIVE")
+    emulator.advance(60)
+    assert emulator.instance(iid)["status"] == "ACTIVE"
     assert len(emulator.civo("GET", "/v2/instances").json()["items"]) == 1
 
 

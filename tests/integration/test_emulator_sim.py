@@ -96,13 +96,13 @@ def test_fault_lost_response_applies_then_drops(emulator):
 
 
 def test_fault_timeout_does_not_block_other_clients(emulator):
-    emulator.faults(1.0, ["timeout"], timeout_seconds=3, limit=1)
+    emulator.faults(1.0, ["timeout"], timeout_seconds=5, limit=1)
     t0 = time.monotonic()
     with pytest.raises(requests.Timeout):
         requests.get(emulator.url + "/v2/regions", headers=h(emulator), timeout=0.3)
     # the next request (limit reached) is served at once while the first still hangs
     r = requests.get(emulator.url + "/v2/regions", headers=h(emulator), timeout=2)
-    assert r.status_code == 200 and time.monotonic() - t0 < 1.5
+    assert r.status_code == 200 and time.monotonic() - t0 < 3
     e = emulator.journal()[0]
     assert (e["status"], e["fault"], e["applied"]) == (0, "timeout", False)
 
@@ -233,4 +233,3 @@ def test_fifty_concurrent_clients(emulator):
     assert len(emulator.civo("GET", "/v2/instances", tags="c", per_page=100).json()["items"]) == 50
     assert len(emulator.journal()) == 50 * 7 + 1
     assert elapsed < 10
-    wait_for(lambda: True)

@@ -101,6 +101,13 @@ def test_session_expiry_by_control_and_by_idle_ttl(emulator):
         assert "error" not in emulator.zomro(func="instances", auth=sid)["doc"]
     time.sleep(0.8)
     assert err(emulator.zomro(func="instances", auth=sid))["$object"] == "session"
+    # the clock control ages sessions too
+    emulator.config(session_ttl=3600)
+    sid = emulator.zomro_login()
+    emulator.advance(3500)
+    assert "error" not in emulator.zomro(func="instances", auth=sid)["doc"]
+    emulator.advance(3601)
+    assert err(emulator.zomro(func="instances", auth=sid))["$object"] == "session"
 
 
 def test_rescue_preview_lists_the_documented_images(emulator):
@@ -115,6 +122,7 @@ def test_rescue_preview_lists_the_documented_images(emulator):
 
 
 def test_rescue_and_unrescue_lifecycle(emulator):
+    emulator.config(build_seconds=60)
     sid = emulator.zomro_login()
     doc = emulator.zomro(func="instances.fleio.rescue", auth=sid, elid=ELID, sok="ok",
                          select_boot=UBUNTU_2204, zone="pub", password="MyPassword1")
@@ -123,13 +131,15 @@ def test_rescue_and_unrescue_lifecycle(emulator):
     again = emulator.zomro(func="instances.fleio.rescue", auth=sid, elid=ELID, sok="ok",
                            select_boot=UBUNTU_2204, zone="pub")
     assert err(again)["$object"] == "fotbo_status"
-    wait_for(lambda: status(emulator, sid) == "rescued")
+    emulator.advance(60)
+    assert status(emulator, sid) == "rescued"
     again = emulator.zomro(func="instances.fleio.rescue", auth=sid, elid=ELID, sok="ok",
                            select_boot=UBUNTU_2204, zone="pub")
     assert "rescued" in err(again)["msg"]["$"]
     assert emulator.zomro(func="instances.fleio.unrescue", auth=sid, elid=ELID) == {"doc": {"ok": {"$": "ok"}}}
     assert status(emulator, sid) == "unrescuing"
-    wait_for(lambda: status(emulator, sid) == "active")
+    emulator.advance(60)
+    assert status(emulator, sid) == "active"
     assert err(emulator.zomro(func="instances.fleio.unrescue", auth=sid, elid=ELID))["$object"] == "fotbo_status"
 
 
