@@ -7,8 +7,6 @@ import time
 import pytest
 import requests
 
-from emulator_proc import wait_for
-
 AUTH = "Authorization"
 
 
