@@ -1,0 +1,226 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vmops.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""A fake ``requests.Session`` for the unit tests of the foundation clients.
+
+No network: every answer is scripted.  Answers are real ``requests.Response``
+objects (so ``.json()``, ``.text`` and ``.content`` behave as in production)
+and failures are the exception objects ``requests`` really raises, built the
+way ``requests``/``urllib3`` build them.  Every request is also *prepared*
+with ``requests`` so tests can assert the final URL that would go on the wire.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import socket
+from http.client import RemoteDisconnected
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+from requests.structures import CaseInsensitiveDict
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    MaxRetryError,
+    NameResolutionError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
+
+
+# -- answers -------------------------------------------------------------------
+
+def response(status=200, body=b"", headers=None, reason=None, url="https://api.example.test/"):
+    """A real ``requests.Response`` with the given status, raw body and headers."""
+    resp = requests.Response()
+    resp.status_code = status
+    if not isinstance(body, bytes):
+        body = body.encode("utf-8")
+    resp._content = body  # pylint: disable=protected-access
+    resp._content_consumed = True  # pylint: disable=protected-access
+    resp.headers = CaseInsensitiveDict(headers or {})
+    resp.encoding = "utf-8"
+    resp.reason = reason or _REASONS.get(status, "")
+    resp.url = url
+    return resp
+
+
+def json_response(status=200, data=None, headers=None):
+    hdrs = {"Content-Type": "application/json"}
+    hdrs.update(headers or {})
+    return response(status, json.dumps(data), hdrs)
+
+
+def html_response(status, html, headers=None):
+    hdrs = {"Content-Type": "text/html"}
+    hdrs.update(headers or {})
+    return response(status, html, hdrs)
+
+
+def zomro_doc(doc):
+    """A BILLmanager answer: HTTP 200 with ``{"doc": ...}``."""
+    return json_response(200, {"doc": doc})
+
+
+_REASONS = {
+    200: "OK", 202: "Accepted", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
+    403: "Forbidden", 404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity",
+    429: "Too Many Requests", 500: "Internal Server Error", 501: "Not Implemented",
+    502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
+}
+
+NGINX_502 = (
+    "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    "</body>\r\n</html>\r\n"
+)
+
+
+# -- failures, as requests raises them -----------------------------------------
+
+class _Conn(object):
+    """Stands in for the urllib3 connection object in exception messages."""
+
+    def __init__(self, host="api.example.test", port=443):
+        self.host = host
+        self.port = port
+
+    def __str__(self):
+        return "HTTPSConnection(host=%r, port=%d)" % (self.host, self.port)
+
+    __repr__ = __str__
+
+
+def connect_refused():
+    """Nothing listening: the request never left the client."""
+    reason = NewConnectionError(_Conn(), "Failed to establish a new connection: [Errno 111] Connection refused")
+    return requests.exceptions.ConnectionError(MaxRetryError(None, "/v2/instances", reason=reason))
+
+
+def dns_failure(temporary=False):
+    """The host name did not resolve: the request never left the client."""
+    if temporary:
+        err = socket.gaierror(-3, "Temporary failure in name resolution")
+    else:
+        err = socket.gaierror(-2, "Name or service not known")
+    reason = NameResolutionError("api.example.test", _Conn(), err)
+    return requests.exceptions.ConnectionError(MaxRetryError(None, "/v2/instances", reason=reason))
+
+
+def dns_failure_temporary():
+    """The resolver could not answer (EAI_AGAIN): the request never left the client."""
+    return dns_failure(temporary=True)
+
+
+def connect_timeout():
+    """No TCP connection within the timeout: the request never left the client."""
+    reason = ConnectTimeoutError(_Conn(), "Connection to api.example.test timed out. (connect timeout=30)")
+    return requests.exceptions.ConnectTimeout(MaxRetryError(None, "/v2/instances", reason=reason))
+
+
+def read_timeout():
+    """The request was sent; no answer came within the timeout."""
+    return requests.exceptions.ReadTimeout(
+        ReadTimeoutError(None, "/v2/instances", "Read timed out. (read timeout=30)"))
+
+
+def connection_reset():
+    """The connection was reset after the request was sent."""
+    return requests.exceptions.ConnectionError(
+        ProtocolError("Connection aborted.", ConnectionResetError(104, "Connection reset by peer")))
+
+
+def remote_disconnected():
+    """The server closed the connection without answering."""
+    return requests.exceptions.ConnectionError(
+        ProtocolError("Connection aborted.", RemoteDisconnected("Remote end closed connection without response")))
+
+
+# -- the session ---------------------------------------------------------------
+
+class Call(object):
+    """One request as the transport sent it."""
+
+    def __init__(self, method, url, kwargs, headers):
+        self.method = method
+        self.url = url
+        self.kwargs = kwargs
+        self.headers = headers
+        prepared = requests.Request(method, url, params=kwargs.get("params"), data=kwargs.get("data"),
+                                    json=kwargs.get("json"), headers=headers).prepare()
+        self.prepared = prepared
+        split = urlsplit(prepared.url)
+        #: the path on the wire (still percent-encoded)
+        self.path = split.path
+        #: the query string, decoded: {name: value} (last value wins)
+        self.query = dict((k, v[-1]) for k, v in parse_qs(split.query, keep_blank_values=True).items())
+
+    @property
+    def json(self):
+        return self.kwargs.get("json")
+
+    @property
+    def form(self):
+        return self.kwargs.get("data")
+
+    def __repr__(self):
+        return "<Call %s %s>" % (self.method, self.prepared.url)
+
+
+class FakeSession(object):
+    """Answers requests from a script, or from ``handler(call)``.
+
+    ``FakeSession(resp1, exc2, ...)`` answers each request with the next item
+    (an exception instance is raised); when the script runs out the test fails.
+    ``FakeSession(handler=f)`` answers with ``f(call)`` instead.
+    """
+
+    def __init__(self, *script, **kw):
+        self.headers = CaseInsensitiveDict()
+        self.script = list(script)
+        self.handler = kw.pop("handler", None)
+        if kw:
+            raise TypeError("unexpected arguments %r" % sorted(kw))
+        self.calls = []
+
+    def add(self, *answers):
+        self.script.extend(answers)
+        return self
+
+    def request(self, method, url, **kwargs):
+        call = Call(method, url, kwargs, dict(self.headers))
+        self.calls.append(call)
+        if self.handler is not None:
+            answer = self.handler(call)
+        elif self.script:
+            answer = self.script.pop(0)
+        else:
+            raise AssertionError("unexpected request #%d: %s %s" % (len(self.calls), method, url))
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+    @property
+    def count(self):
+        return len(self.calls)
+
+    @property
+    def methods(self):
+        return [c.method for c in self.calls]
+
+
+class Sleeps(object):
+    """A ``sleep`` that records the pauses instead of sleeping."""
+
+    def __init__(self):
+        self.delays = []
+
+    def __call__(self, seconds):
+        self.delays.append(seconds)
+
+    def __len__(self):
+        return len(self.delays)
