@@ -16,8 +16,9 @@
 # antsibull-docs --fail-on-error (invalid DOCUMENTATION), Sphinx -W (any warning, such as a
 # broken reference to a page of this collection).
 #
-# Needs on PATH: antsibull-docs, sphinx-build, and the packages sphinx-ansible-theme and
-# ansible-pygments (pip install antsibull-docs sphinx sphinx-ansible-theme ansible-pygments).
+# Needs: antsibull-docs and sphinx-build on PATH, ansible-pygments, and for the Ansible look
+# sphinx-ansible-theme (without it, Sphinx's alabaster theme is used):
+#   pip install antsibull-docs sphinx ansible-pygments sphinx-ansible-theme
 
 set -euo pipefail
 
@@ -57,14 +58,6 @@ DEST="$(cd "$DEST" && pwd -P)"
 chmod 700 "$DEST"
 touch "$DEST/$MARKER"
 
-# The Ansible theme when it is installed (pip install sphinx-ansible-theme), else Sphinx's own.
-THEME="sphinx_ansible_theme"
-read -r -a SPHINX_PY <<<"$(head -n 1 "$(command -v sphinx-build)" | sed -e 's/^#! *//')"
-if ! "${SPHINX_PY[@]}" -c 'import sphinx_ansible_theme' >/dev/null 2>&1; then
-    echo "docsite: sphinx-ansible-theme is not installed; using the alabaster theme" >&2
-    THEME="alabaster"
-fi
-
 VERSION="$(python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["version"])' "$REPO/galaxy.yml")"
 
 antsibull-docs sphinx-init \
@@ -74,7 +67,6 @@ antsibull-docs sphinx-init \
     --copyright "vmops.cloud contributors" \
     --title "vmops.cloud $VERSION" \
     --html-short-title "vmops.cloud" \
-    --sphinx-theme "$THEME" \
     vmops.cloud >/dev/null
 
 cp "$REPO/scripts/docsite_refs.py" "$DEST/docsite_refs.py"
@@ -87,6 +79,13 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 intersphinx_mapping = {}
 extensions = [e for e in extensions if e != 'sphinx.ext.intersphinx'] + ['docsite_refs']
+
+# The Ansible theme when it is installed (pip install sphinx-ansible-theme), else Sphinx's own.
+try:
+    import sphinx_ansible_theme  # noqa: F401
+except ImportError:
+    sys.stderr.write('docsite: sphinx-ansible-theme is not installed; using the alabaster theme\n')
+    html_theme = 'alabaster'
 EOF
 
 mkdir -p "$DEST/rst"

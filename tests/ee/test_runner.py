@@ -81,7 +81,7 @@ def test_documented_credential_types():
         "ZOMRO_USERNAME": "u", "ZOMRO_PASSWORD": "p", "ZOMRO_API_URL": "https://api.zomro.com/"}
 
 
-def run_job(tmp_path, playbook, envvars, verbosity=3):
+def run_job(tmp_path, playbook, envvars, verbosity=3, extravars=None):
     """One AWX-like job: a private data directory with project/ and inventory/, credentials as env vars."""
     private = tmp_path / "job"
     (private / "project").mkdir(parents=True)
@@ -102,7 +102,8 @@ def run_job(tmp_path, playbook, envvars, verbosity=3):
     env.update(envvars)
     # suppress_env_files: runner does not copy envvars (the credentials) into env/ on disk.
     return ansible_runner.run(private_data_dir=str(private), playbook=os.path.basename(playbook),
-                              envvars=env, verbosity=verbosity, quiet=True, timeout=600, suppress_env_files=True)
+                              envvars=env, extravars=extravars, verbosity=verbosity, quiet=True, timeout=600,
+                              suppress_env_files=True)
 
 
 def instance_passwords(emulator):
@@ -202,3 +203,23 @@ def test_job_without_credential_fails_clearly(emulator, tmp_path, monkeypatch):
     msg = failed[0]["event_data"]["res"].get("msg", "")
     assert "api_key" in msg, msg
     assert emulator.journal() == []
+
+
+def test_collection_playbook_as_awx_job_template(emulator, tmp_path, monkeypatch):
+    """The AWX guide's recipe: a project playbook imports vmops.cloud.backup; extra variables configure it."""
+    for name in CREDENTIAL_VARS:
+        monkeypatch.delenv(name, raising=False)
+    ids = emulator.seed(instances=2, tags=["nightly"], hostname_prefix="db")["instances"]
+    emulator.seed(instances=1, tags=["other"], hostname_prefix="other")
+    emulator.clear_journal()
+    creds = inject("Civo", {"civo_api_key": emulator.token, "civo_api_url": emulator.url})
+    extravars = {"backup_tags": ["nightly"], "backup_name_prefix": "awx", "backup_retention": 2,
+                 "backup_timestamp": "20260101-020000"}
+    result = run_job(tmp_path, os.path.join(HERE, "project", "awx_backup.yml"), creds, verbosity=0,
+                     extravars=extravars)
+    with open(os.path.join(result.config.artifact_dir, "stdout"), encoding="utf-8", errors="replace") as handle:
+        stdout = handle.read()
+    assert result.status == "successful", stdout[-5000:]
+    creates = sorted(e["path"] for e in emulator.mutating() if e["method"] == "POST")
+    assert creates == sorted("/v2/instances/%s/snapshots" % i for i in ids), creates
+    assert not (tmp_path / "job" / "env").exists()
