@@ -129,6 +129,10 @@ class Transport(object):
                 self.request_count += 1
                 response = self.session.request(method, url, **kwargs)
             except requests.exceptions.RequestException as exc:
+                if _unsendable(exc):
+                    # Refused while the request was prepared: repeating cannot help.
+                    raise ApiError("%s %s: the request cannot be sent: %s" % (method, _redact_url(url), _exc_text(exc)),
+                                   code="invalid_request", reason=_exc_text(exc))
                 never_sent = _never_sent(exc)
                 if not safe and not never_sent:
                     raise AmbiguousRequestError(
@@ -157,6 +161,13 @@ class Transport(object):
                     raise error
             self.backoff(attempt, retry_after)
             attempt += 1
+
+
+def _unsendable(exc):
+    """True when ``requests`` refused to build the request (bad URL, header or body)."""
+    names = ("InvalidURL", "MissingSchema", "InvalidSchema", "InvalidHeader", "InvalidJSONError")
+    kinds = tuple(getattr(requests.exceptions, name) for name in names if hasattr(requests.exceptions, name))
+    return isinstance(exc, kinds)
 
 
 def _never_sent(exc):

@@ -480,3 +480,19 @@ def test_path_segment_encodes_everything_else(value, encoded):
 
 def test_path_segment_accepts_numbers():
     assert path_segment(5203773) == "5203773"
+
+
+# -- requests that cannot be built ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("url", ["http:///v2/instances", "https://api.example.test:notaport/v2/instances"])
+def test_a_request_that_cannot_be_built_fails_at_once(method, url):
+    """A real session: ``requests`` refuses the URL while preparing it, before any connection."""
+    sleeps = Sleeps()
+    tr = Transport(retries=5, sleep=sleeps)
+    with pytest.raises(ApiError) as err:
+        tr.request(method, url)
+    assert not isinstance(err.value, AmbiguousRequestError)
+    assert err.value.code == "invalid_request"
+    assert "cannot be sent" in str(err.value)
+    assert tr.request_count == 1 and sleeps.delays == []
