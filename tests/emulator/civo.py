@@ -862,8 +862,10 @@ class Civo:
             raise ApiError(400, "database_region_not_found", "Unknown region %s" % region)
         if status not in ("ACTIVE", "SHUTOFF", "BUILDING"):
             raise ApiError(400, "parameter_status_invalid", "status must be ACTIVE, SHUTOFF or BUILDING")
-        size_obj = SIZES_BY_NAME[size]
-        image_obj = IMAGES_BY_KEY[image]
+        size_obj = SIZES_BY_NAME.get(size)
+        image_obj = IMAGES_BY_KEY.get(image)
+        if size_obj is None or image_obj is None:
+            raise ApiError(400, "parameter_invalid", "unknown size %s or image %s" % (size, image))
         net = network_id(region)
         fw = default_firewall_id(region)
         ips = self.alloc_ips(n)

@@ -170,8 +170,9 @@ def test_seed_and_reset(emulator):
     assert emulator.zomro(func="instances", auth=sid)["doc"]["error"]["$type"] == "auth"  # sessions gone
     doc = emulator.zomro(func="instances", authinfo="demo:demo-password")["doc"]
     assert [(e["id"]["$"], e["fotbo_status"]["$"]) for e in doc["elem"]] == [("5203773", "active")]
-    bad = requests.post(emulator.url + "/_sim/seed", json={"instances": 1, "status": "EXPLODED"})
-    assert bad.status_code == 400
+    for bad in ({"instances": 1, "status": "EXPLODED"}, {"instances": 1, "size": "g9"},
+                {"instances": 1, "region": "mars1"}):
+        assert requests.post(emulator.url + "/_sim/seed", json=bad).status_code == 400
     assert requests.get(emulator.url + "/_sim/nope").status_code == 404
 
 
