@@ -690,7 +690,12 @@ class CivoInstance(VmopsModule):
         return created
 
     def delete(self, current):
-        self.client.delete(self.instance_path(current))
+        try:
+            self.client.delete(self.instance_path(current))
+        except ApiError as exc:
+            # A DELETE repeated after its answer was lost finds the instance gone: that is the goal.
+            if exc.status != 404:
+                raise
         if self.params["wait"]:
             self.wait_for(self.fetch(current["id"]), lambda i: i is None,
                           "instance %s (%s) to be deleted" % (current.get("hostname"), current["id"]))
@@ -709,7 +714,8 @@ class CivoInstance(VmopsModule):
 
     def resize(self, current):
         current = self.settle(current)
-        self.client.put(self.instance_path(current, "resize"), data={"size": self.new_size["name"]})
+        size = self.new_size["name"]
+        self.action(current, "resize", {"size": size}, lambda i: i.get("size") == size)
         # The resize reboots the instance; later steps need it settled again.
         return self.finish_resize(current)
 
@@ -726,24 +732,48 @@ class CivoInstance(VmopsModule):
         current = self.settle(current)
         if str(current.get("status")).upper() == ACTIVE:
             return current
-        self.client.put(self.instance_path(current, "start"))
+        self.action(current, "start", None, lambda i: settled_status(i.get("status")) == ACTIVE)
         return self.finish(current, ACTIVE)
 
     def stop(self, current):
         current = self.settle(current)
         if str(current.get("status")).upper() == SHUTOFF:
             return current
-        self.client.put(self.instance_path(current, "stop"))
+        self.action(current, "stop", None, lambda i: settled_status(i.get("status")) == SHUTOFF)
         return self.finish(current, SHUTOFF)
 
     def reboot(self, current):
         current = self.settle(current)
         if str(current.get("status")).upper() == SHUTOFF:
-            self.client.put(self.instance_path(current, "start"))
+            self.action(current, "start", None, lambda i: settled_status(i.get("status")) == ACTIVE)
         else:
             endpoint = "soft_reboots" if self.params["reboot_type"] == "soft" else "hard_reboots"
-            self.client.post(self.instance_path(current, endpoint))
+            # Applied if the instance is rebooting.  A reboot that was applied and already finished when
+            # the instance is read again cannot be told apart from one that was not: it is sent again
+            # (a second reboot, never a wrong state).
+            self.action(current, endpoint, None, lambda i: str(i.get("status")).upper() == "REBOOTING",
+                        method="POST")
         return self.finish(current, ACTIVE)
+
+    def action(self, current, endpoint, data, applied, method="PUT"):
+        """Send a power or resize request to the instance; never repeat one that may have been applied.
+
+        Civo refuses these requests while the instance is in transition, so a request repeated after
+        its answer was lost would fail although the first one worked.  After an ambiguous failure the
+        instance is read; when ``applied(instance)`` holds, the request took effect and is not sent
+        again (``create_or_adopt``).  Returns True when it was adopted that way.
+        """
+        path = self.instance_path(current, endpoint)
+
+        def send():
+            return self.client.request(method, path, data=data, safe=False)
+
+        def find():
+            found = self.client.get_instance(current["id"])
+            return found if found is not None and applied(found) else None
+
+        dummy, adopted = self.client.create_or_adopt(send, find)
+        return adopted
 
     # -- result --------------------------------------------------------------
 
