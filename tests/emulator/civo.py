@@ -876,4 +876,6 @@ class Civo:
                                      size_obj, image_obj, net, fw, list(tags), status=status, ips=ips[i])
             items.append((inst["id"], inst))
         self.store.put_many("instance", items)
+        for key, inst in items:  # warm the list cache: the first big list is fast too
+            self._json[key] = (inst, inst["_v"], json.dumps(public(inst), separators=(",", ":")))
         return [k for k, _ in items]
