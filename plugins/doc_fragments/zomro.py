@@ -53,4 +53,5 @@ requirements:
   - requests
 notes:
   - Common options can be set once for all Zomro modules through the C(group/vmops.cloud.zomro) module defaults group.
+    Put only the connection options there; M(vmops.cloud.zomro_instance_info) does not take O(ignore:wait) or O(ignore:wait_timeout).
 """

@@ -56,8 +56,13 @@ class Plan(object):
         self.after = copy.deepcopy(self.before)
         self.steps = []
 
-    def add(self, description, func, **after):
-        """Add a step: ``func(current)`` returns the new current object."""
+    def add(self, *step, **after):
+        """Add a step ``(description, func)``: ``func(current)`` returns the new current object.
+
+        ``after`` holds the fields the step changes, for ``--diff`` (any name,
+        ``description`` included, hence the positional ``step``).
+        """
+        description, func = step
         self.steps.append((description, func))
         self.after.update(after)
         return self
@@ -169,7 +174,8 @@ class VmopsModule(object):
 
     def fail_internal(self, exc):
         # A bug of ours must still read as a message, not a traceback.
-        self.module.fail_json(msg="Internal error in %s (%s): %s" % (self.module._name, type(exc).__name__, exc),
+        self.module.fail_json(msg="Internal error in %s (%s): %s" % (
+            getattr(self.module, "_name", None) or type(self).__name__, type(exc).__name__, exc),
                               failure=dict(status=None, code="internal_error", reason=str(exc)))
 
     @classmethod

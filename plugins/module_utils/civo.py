@@ -29,8 +29,9 @@ PAGE_SIZE = 10000
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
-# Fields that are secrets in Civo's answers (the docs show them in list/get).
-SECRET_FIELDS = ("initial_password",)
+# Fields that are secrets in Civo's answers (the docs show them in list/get):
+# the generated root password and the token of the instance's stats agent.
+SECRET_FIELDS = ("initial_password", "civostatsd_token")
 
 
 def civo_argument_spec():
