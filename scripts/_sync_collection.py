@@ -9,9 +9,10 @@ What is copied: the same file set as the galaxy build (its default ignores plus 
 `build_ignore`), so sanity checks exactly what users get, which includes tests/unit and tests/sanity.
 Two differences from the tarball:
   * galaxy.yml itself is kept (ansible-test reads the collection version from it);
-  * DEV_ONLY below is always excluded, even if someone drops it from build_ignore: the emulator,
-    the integration suites, benchmarks, scripts and extensions (molecule) are dev tooling that is
-    not part of the shipped collection and is tested by other stages from the checkout itself.
+  * DEV_ONLY below is always excluded, even if it is missing from build_ignore: the emulator,
+    the integration suites, benchmarks, scripts, extensions (molecule) and the suites of the hook
+    stages (tests/ee, tests/runner, ...) are dev tooling, not part of the shipped collection, and are
+    run by their own stages from the checkout itself.
 
 Usage: _sync_collection.py SRC DEST
 """
@@ -32,6 +33,8 @@ GALAXY_IGNORE_DIRS = {'CVS', '.bzr', '.hg', '.git', '.svn', '__pycache__', '.tox
 DEV_ONLY = [
     '.venv', '.build', '.ansible', '.ci', '.pytest_cache', '.molecule', '.hypothesis',
     'benchmarks', 'scripts', 'extensions', 'tests/emulator', 'tests/integration', 'tests/output',
+    # suites of the hook stages of scripts/test.sh, run from the checkout by their own stage
+    'tests/ee', 'tests/reliability', 'tests/runner', 'tests/docsite', 'tests/molecule',
 ]
 
 

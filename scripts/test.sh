@@ -159,6 +159,9 @@ stage_build() {
         for dev in tests/emulator tests/integration benchmarks scripts extensions .venv .build; do
             if [ -e "$inst/$dev" ]; then echo "dev-only path shipped in the tarball: $dev" >&2; exit 1; fi
         done
+        for dev in tests/ee tests/reliability tests/runner tests/docsite tests/molecule; do
+            if [ -e "$inst/$dev" ]; then echo "WARNING: dev-only $dev is shipped (add it to build_ignore in galaxy.yml)"; fi
+        done
         n="$(find "$inst/plugins/modules" -name '*.py' ! -name '__init__.py' | wc -l)"
         echo "installed $(basename "$tarball"): $n module(s) in plugins/modules, no dev-only paths"
     )
