@@ -174,8 +174,8 @@ class VmopsModule(object):
 
     def fail_internal(self, exc):
         # A bug of ours must still read as a message, not a traceback.
-        self.module.fail_json(msg="Internal error in %s (%s): %s" % (
-            getattr(self.module, "_name", None) or type(self).__name__, type(exc).__name__, exc),
+        name = getattr(self.module, "_name", None) or type(self).__name__
+        self.module.fail_json(msg="Internal error in %s (%s): %s" % (name, type(exc).__name__, exc),
                               failure=dict(status=None, code="internal_error", reason=str(exc)))
 
     @classmethod
