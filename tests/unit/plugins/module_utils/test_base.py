@@ -357,6 +357,12 @@ def test_plan_copies_before_and_lists_actions_in_order():
     assert plan.after == {"size": 2, "tags": ["b"]}
 
 
+def test_plan_diff_fields_may_have_any_name():
+    plan = Plan(before={"description": "old"}).add("describe", lambda c: c, description="new")
+    assert plan.actions == ["describe"]
+    assert plan.after == {"description": "new"}
+
+
 def test_apply_passes_each_steps_result_to_the_next():
     seen = []
 

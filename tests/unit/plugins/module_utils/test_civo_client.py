@@ -50,7 +50,8 @@ DOCS_LIST = {
     "pages": 1,
     "items": [
         {"id": ID1, "name": "test-b775c2ea", "hostname": "test", "status": "ACTIVE",
-         "initial_user": "root", "initial_password": "foobar", "tags": ["first", "second"]},
+         "initial_user": "root", "initial_password": "foobar", "tags": ["first", "second"],
+         "civostatsd_token": "12fa5f73-9cca-4d9f-aca8-b7733a422a6b"},
     ],
 }
 
@@ -376,10 +377,11 @@ def test_create_or_adopt_is_bounded_by_api_retries():
 
 # -- helpers -------------------------------------------------------------------------------------------
 
-def test_strip_secrets_removes_the_initial_password_only():
+def test_strip_secrets_removes_the_secrets_only():
     item = DOCS_LIST["items"][0]
     stripped = strip_secrets(item)
-    assert "initial_password" not in stripped
+    assert "initial_password" not in stripped and "civostatsd_token" not in stripped
+    assert set(item) - set(stripped) == {"initial_password", "civostatsd_token"}
     assert stripped["initial_user"] == "root" and stripped["id"] == ID1
     assert item["initial_password"] == "foobar"  # the original is left alone
     assert strip_secrets(None) is None
@@ -431,3 +433,50 @@ def test_default_network_prefers_the_clients_region():
     with pytest.raises(ApiError) as err:
         client(FakeSession(ok([NETWORKS[2]]))).default_network()
     assert err.value.code == "database_network_not_found"
+
+
+# -- recovery mode and snapshot helpers ----------------------------------------------------------------
+
+@pytest.mark.parametrize("answer, expected", [("true", True), ("false", False), (True, True), (False, False),
+                                              ("True", True)])
+def test_recovery_mode_answered_as_a_string_is_a_bool(answer, expected):
+    session = FakeSession(ok({"result": answer}))
+    assert client(session).get_recovery(ID1) is expected
+    assert session.count == 1
+    assert session.calls[0].path == "/v2/instances/%s/recovery" % ID1
+
+
+def test_recovery_mode_that_is_not_a_bool_is_a_clear_error():
+    session = FakeSession(ok({"result": "maybe"}))
+    with pytest.raises(ApiError) as err:
+        client(session).get_recovery(ID1)
+    assert err.value.code == "invalid_response"
+
+
+@pytest.mark.parametrize("name", ["../../instances", "nightly/1", "a?b", "x#y", "%2F"])
+def test_snapshot_names_stay_inside_their_endpoint(name):
+    session = FakeSession(json_response(404, {"code": "database_snapshot_not_found", "reason": "nope"}))
+    assert client(session).get_instance_snapshot(ID1, name) is None
+    call = session.calls[0]
+    prefix = "/v2/instances/%s/snapshots/" % ID1
+    assert call.path.startswith(prefix)
+    assert unquote(call.path[len(prefix):]) == name
+    assert "/" not in call.path[len(prefix):]
+
+
+def test_snapshot_helpers_refuse_unusable_ids_before_any_request():
+    session = FakeSession()
+    cli = client(session)
+    for call in (lambda: cli.get_recovery(".."), lambda: cli.list_instance_snapshots(""),
+                 lambda: cli.get_instance_snapshot(ID1, "..")):
+        with pytest.raises(InvalidParameterError):
+            call()
+    assert session.count == 0
+
+
+def test_snapshot_lists_are_plain_arrays():
+    session = FakeSession(ok([{"id": "s1", "name": "nightly"}]), ok([{"id": "s2", "name": "before-upgrade"}]))
+    cli = client(session)
+    assert cli.find_snapshot("nightly")["id"] == "s1"
+    assert [s["id"] for s in cli.list_instance_snapshots(ID1)] == ["s2"]
+    assert session.calls[1].path == "/v2/instances/%s/snapshots" % ID1
