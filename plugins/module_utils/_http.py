@@ -133,6 +133,11 @@ class Transport(object):
                     # Refused while the request was prepared: repeating cannot help.
                     raise ApiError("%s %s: the request cannot be sent: %s" % (method, _redact_url(url), _exc_text(exc)),
                                    code="invalid_request", reason=_exc_text(exc))
+                if isinstance(exc, requests.exceptions.SSLError):
+                    # A certificate problem does not go away by asking again.
+                    raise ApiError("%s %s: TLS error: %s (set validate_certs=false only for a test endpoint)"
+                                   % (method, _redact_url(url), _exc_text(exc)),
+                                   code="tls_error", reason=_exc_text(exc))
                 never_sent = _never_sent(exc)
                 if not safe and not never_sent:
                     raise AmbiguousRequestError(
@@ -140,8 +145,8 @@ class Transport(object):
                         % (method, _redact_url(url), _exc_text(exc)),
                         code="connection_error", reason=_exc_text(exc))
                 if attempt >= self.retries:
-                    raise ApiError("%s %s failed after %d attempts: %s"
-                                   % (method, _redact_url(url), attempt + 1, _exc_text(exc)),
+                    raise ApiError("%s %s failed after %s: %s"
+                                   % (method, _redact_url(url), _attempts(attempt + 1), _exc_text(exc)),
                                    code="connection_error", reason=_exc_text(exc))
             else:
                 status = response.status_code
@@ -157,7 +162,7 @@ class Transport(object):
                     raise AmbiguousRequestError(error.message + " (it may have been applied)",
                                                 status=error.status, code=error.code, reason=error.reason)
                 if attempt >= self.retries:
-                    error.message = "%s (gave up after %d attempts)" % (error.message, attempt + 1)
+                    error.message = "%s (gave up after %s)" % (error.message, _attempts(attempt + 1))
                     raise error
             self.backoff(attempt, retry_after)
             attempt += 1
@@ -168,6 +173,10 @@ def _unsendable(exc):
     names = ("InvalidURL", "MissingSchema", "InvalidSchema", "InvalidHeader", "InvalidJSONError")
     kinds = tuple(getattr(requests.exceptions, name) for name in names if hasattr(requests.exceptions, name))
     return isinstance(exc, kinds)
+
+
+def _attempts(count):
+    return "1 attempt" if count == 1 else "%d attempts" % count
 
 
 def _never_sent(exc):

@@ -28,6 +28,8 @@ DEFAULT_API_URL = "https://api.zomro.com/"
 
 # Functions that only read: safe to repeat after any failure.
 READ_FUNCS = frozenset(["auth", "instances", "whoami"])
+# Functions that act without a ``sok`` confirmation: never safe to repeat blindly.
+ACTION_FUNCS = frozenset(["instances.fleio.unrescue"])
 
 # ``fotbo_status`` values (the instance's OpenStack state as Zomro shows it).
 # Rescue can be entered only from RESCUABLE; while rescued only unrescue is allowed.
@@ -204,7 +206,7 @@ class ZomroClient(object):
         An auth error on a session is answered with one new login and one retry.
         """
         if safe is None:
-            safe = func in READ_FUNCS or "sok" not in params
+            safe = func in READ_FUNCS or ("sok" not in params and func not in ACTION_FUNCS)
         if not self.session_id:
             self.login()
         relogged = False

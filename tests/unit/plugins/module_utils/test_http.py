@@ -116,7 +116,8 @@ def test_retries_stop_after_api_retries_and_say_so(retries):
     assert session.count == retries + 1
     assert len(tr.sleep) == retries
     assert err.value.status == 503
-    assert "gave up after %d attempts" % (retries + 1) in str(err.value)
+    expected = "gave up after 1 attempt)" if retries == 0 else "gave up after %d attempts" % (retries + 1)
+    assert expected in str(err.value)
 
 
 def test_connection_error_retries_stop_after_api_retries():
@@ -496,3 +497,17 @@ def test_a_request_that_cannot_be_built_fails_at_once(method, url):
     assert err.value.code == "invalid_request"
     assert "cannot be sent" in str(err.value)
     assert tr.request_count == 1 and sleeps.delays == []
+
+
+def test_tls_errors_are_not_retried():
+    import requests
+
+    def handler(call):
+        raise requests.exceptions.SSLError("certificate verify failed")
+    session = FakeSession(handler=handler)
+    tr = transport(session, retries=3)
+    with pytest.raises(ApiError) as err:
+        tr.request("GET", URL)
+    assert session.count == 1
+    assert err.value.code == "tls_error"
+    assert "validate_certs" in str(err.value)

@@ -490,3 +490,10 @@ def test_rescue_password_never_appears_in_errors():
                                                     password=rescue_password)
     assert session.calls[0].form["password"] == rescue_password
     assert rescue_password not in str(err.value) and rescue_password not in repr(err.value.failure())
+
+
+def test_a_direct_unrescue_call_is_unsafe_by_default():
+    session = FakeSession(read_timeout(), zomro_doc({}))
+    with pytest.raises(AmbiguousRequestError):
+        client(session, auth_token=SESSION1).call("instances.fleio.unrescue", elid=ELID)
+    assert session.count == 1
