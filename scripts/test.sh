@@ -163,7 +163,7 @@ stage_build() {
             if [ -e "$inst/$dev" ]; then echo "WARNING: dev-only $dev is shipped (add it to build_ignore in galaxy.yml)"; fi
         done
         n="$(find "$inst/plugins/modules" -name '*.py' ! -name '__init__.py' | wc -l)"
-        echo "installed $(basename "$tarball"): $n module(s) in plugins/modules, no dev-only paths"
+        echo "installed $(basename "$tarball"): $n module(s) in plugins/modules, no tests/emulator, tests/integration, benchmarks, scripts, extensions"
     )
     rc=$?
     rm -rf "$tmp"
