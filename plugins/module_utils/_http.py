@@ -48,6 +48,8 @@ RETRY_STATUSES = frozenset([429, 500, 502, 503, 504])
 
 # Longest single pause, whatever Retry-After or the backoff asks for.
 MAX_BACKOFF = 30.0
+# Longest per-request timeout (seconds): larger values overflow the socket layer.
+MAX_TIMEOUT = 86400
 
 
 class ApiError(Exception):
@@ -90,6 +92,7 @@ class Transport(object):
                  backoff_cap=8.0, sleep=time.sleep, session=None, error_parser=None):
         if not HAS_REQUESTS:
             raise ApiError("The Python library 'requests' is required", code="missing_library")
+        check_timeout(timeout)
         self.timeout = timeout
         self.retries = max(0, int(retries))
         self.validate_certs = validate_certs
@@ -177,6 +180,18 @@ def _unsendable(exc):
 
 def _attempts(count):
     return "1 attempt" if count == 1 else "%d attempts" % count
+
+
+def check_timeout(timeout):
+    """Refuse a timeout that requests or the socket layer would reject at the first request.
+
+    ``None`` (no timeout) and a ``(connect, read)`` tuple are left to requests.
+    """
+    if timeout is None or isinstance(timeout, tuple):
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
+        raise InvalidParameterError("api_timeout must be a number of seconds above 0 and at most %d, got %r"
+                                    % (MAX_TIMEOUT, timeout))
 
 
 def _never_sent(exc):
