@@ -51,6 +51,6 @@ requirements:
   - requests
 notes:
   - All Civo modules of this collection can be given common options through the C(group/vmops.cloud.civo) module defaults group.
-    Put only the connection options there (O(api_key), O(api_url), O(region), O(api_timeout), O(api_retries), O(validate_certs)):
+    Put only the connection options there (O(api_key), O(api_url), O(region), O(api_timeout), O(api_retries), O(validate_certs));
     the C(_info) modules do not take O(ignore:wait) or O(ignore:wait_timeout).
 """
