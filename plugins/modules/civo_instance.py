@@ -465,6 +465,9 @@ class CivoInstance(VmopsModule):
 
     def validate(self):
         p = self.params
+        if p["id"] is None and p["hostname"] is None:
+            # required_one_of counts an option given as null; a create for hostname None must not be planned.
+            raise InvalidParameterError("one of id and hostname is required (both are null)")
         if p["id"] is not None and not is_uuid(p["id"]):
             raise InvalidParameterError("id must be a Civo instance id (a UUID), got %r" % p["id"][:80])
         for name in ("hostname", "size", "template_id", "network_id", "firewall_id", "ssh_key_id",

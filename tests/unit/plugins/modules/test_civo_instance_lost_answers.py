@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) vmops.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Regression tests (fault soak, issue 9): civo_instance never repeats an applied action blindly.
+"""Regression tests (issue 9): civo_instance never repeats an applied action blindly; null ids fail early.
 
 Civo refuses stop/start/resize/reboot while an instance is in transition, and
 answers 404 to a second DELETE: a request repeated after its answer was lost
@@ -16,7 +16,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import AmbiguousRequestError
+from ansible_collections.vmops.cloud.plugins.module_utils._http import AmbiguousRequestError, InvalidParameterError
 from ansible_collections.vmops.cloud.tests.unit.plugins.modules.test_civo_instance import (
     DOC_INSTANCE,
     INSTANCE_ID,
@@ -112,3 +112,16 @@ def test_delete_that_finds_the_instance_gone_succeeds():
     mod = make(client=client, id=INSTANCE_ID, state="absent")
     assert mod.apply(mod.plan(instance()), instance()) is None
     assert [(m, p) for m, p, d in client.requests] == [("DELETE", BASE), ("GET", BASE)]
+
+
+# -- found by the bad-input property tests ----------------------------------------------------------
+
+def test_null_id_and_hostname_fail_before_any_request():
+    # Ansible's required_one_of counts options given as null: without this check the module planned
+    # "create instance None" (check mode) or sent a POST the API refuses.
+    client = FakeCivo([DOC_INSTANCE])
+    mod = make(client=client, id=None, hostname=None, size="g3.small", template_id="ubuntu-jammy")
+    with pytest.raises(InvalidParameterError) as err:
+        mod.validate()
+    assert "id and hostname" in str(err.value)
+    assert client.requests == []
