@@ -24,3 +24,10 @@ _spec.loader.exec_module(_integration)
 
 emulator_session = _integration.emulator_session
 emulator = _integration.emulator
+
+# The collection importable from this process too (the tests read the modules' argument specs).
+import runner  # noqa: E402  (tests/integration is on sys.path now)
+
+_collections = str(runner.ensure_collection_path())
+if _collections not in sys.path:
+    sys.path.insert(0, _collections)
