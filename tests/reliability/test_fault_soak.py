@@ -12,7 +12,7 @@ Required: no run fails, and afterwards (faults off) the emulator holds exactly t
 desired state, one instance per hostname and one snapshot per name.
 
 Modules run with ``api_timeout: 2`` (a timeout fault holds the connection for 3 s)
-and ``api_retries: 8`` instead of the default 5: with ~3,000 requests at a 20% fault
+and ``api_retries: 8`` instead of the default 5: with ~2,000 requests at a 20% fault
 rate, six faults in a row on one request (0.2^6 each) would otherwise happen in
 about one soak in ten, which would be the dice, not a bug.
 """
