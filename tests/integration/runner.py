@@ -116,6 +116,24 @@ def run_playbook(playbook, extra_vars=None, check=False, diff=False, verbosity=0
             os.unlink(cleanup)
 
 
+def ok(result, changed=None):
+    """Assert a module run succeeded (no traceback); optionally its ``changed``."""
+    assert result.rc == 0 and not result.get("failed"), result.output
+    assert "Traceback" not in result.output, result.output
+    if changed is not None:
+        assert result["changed"] is changed, result
+    return result
+
+
+def failed(result, *texts):
+    """Assert a module run failed with a message (JSON result, no traceback) containing ``texts``."""
+    assert result.rc != 0 and result.get("failed"), result.output
+    assert "Traceback" not in result.output and not result.get("unparsed"), result.output
+    for text in texts:
+        assert text in result["msg"], result["msg"]
+    return result
+
+
 def civo_auth(emulator, region="LON1", **extra):
     params = dict(api_key=emulator.token, api_url=emulator.url, region=region)
     params.update(extra)

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from runner import civo_auth, run_module, run_playbook
+from runner import civo_auth, failed, ok, run_module, run_playbook
 
 HOST = "web1.example.com"
 FOCAL = "b67d6fed-8ab6-45b9-be2d-2f3337c933c6"
@@ -17,20 +17,6 @@ FOCAL = "b67d6fed-8ab6-45b9-be2d-2f3337c933c6"
 def civo(emulator, check=False, diff=False, region="LON1", **params):
     params.setdefault("wait_timeout", 20)
     return run_module("civo_instance", dict(civo_auth(emulator, region=region), **params), check=check, diff=diff)
-
-
-def ok(result):
-    assert result.rc == 0 and not result.get("failed"), result.output
-    assert "Traceback" not in result.output
-    return result
-
-
-def failed(result, *texts):
-    assert result.rc != 0 and result.get("failed"), result.output
-    assert "Traceback" not in result.output, result.output
-    for text in texts:
-        assert text in result["msg"], result["msg"]
-    return result
 
 
 def api_instance(emulator, **kw):

@@ -1,6 +1,6 @@
 """vmops.cloud.civo_instance_snapshot and its _info against the emulator, run as real module processes."""
 
-from runner import civo_auth, run_module, run_playbook
+from runner import civo_auth, failed, ok, run_module, run_playbook
 
 
 def isnap(emulator, check=False, diff=False, **params):
@@ -14,18 +14,6 @@ def info(emulator, **params):
     args = civo_auth(emulator)
     args.update(params)
     return run_module("civo_instance_snapshot_info", args)
-
-
-def ok(result):
-    assert result.rc == 0 and not result.get("failed"), result.output
-    assert "Traceback" not in result.output
-    return result
-
-
-def failed(result):
-    assert result.rc != 0 and result.get("failed"), result.output
-    assert "Traceback" not in result.output and not result.get("unparsed"), result.output
-    return result
 
 
 def seed_one(emulator):

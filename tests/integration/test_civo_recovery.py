@@ -1,6 +1,6 @@
 """vmops.cloud.civo_recovery against the emulator, run as a real module process."""
 
-from runner import civo_auth, run_module
+from runner import civo_auth, failed, ok, run_module
 
 
 def recovery(emulator, check=False, diff=False, **params):
@@ -8,18 +8,6 @@ def recovery(emulator, check=False, diff=False, **params):
     args.setdefault("wait_timeout", 20)
     args.update(params)
     return run_module("civo_recovery", args, check=check, diff=diff)
-
-
-def ok(result):
-    assert result.rc == 0 and not result.get("failed"), result.output
-    assert "Traceback" not in result.output
-    return result
-
-
-def failed(result):
-    assert result.rc != 0 and result.get("failed"), result.output
-    assert "Traceback" not in result.output and not result.get("unparsed"), result.output
-    return result
 
 
 def seed_one(emulator, **kw):

@@ -1,6 +1,11 @@
 """vmops.cloud.zomro_instance_info against the emulator, run as a real module process."""
 
-from runner import run_module, zomro_auth
+from runner import failed, ok, run_module, zomro_auth
+
+
+def ok_info(result):
+    return ok(result, changed=False)
+
 
 ELID = "5203773"
 NAME = "vps-5203773.zomro.example"
@@ -13,25 +18,13 @@ def info(emulator, creds=None, check=False, **params):
     return run_module("zomro_instance_info", args, check=check)
 
 
-def ok(result):
-    assert result.rc == 0 and not result.get("failed"), result.output
-    assert result["changed"] is False
-    return result
-
-
-def failed(result):
-    assert result.rc != 0 and result.get("failed"), result.output
-    assert "Traceback" not in result.output and not result.get("unparsed"), result.output
-    return result
-
-
 def funcs(emulator):
     return [e["func"] for e in emulator.journal()]
 
 
 def test_list_all_instances(emulator):
     seeded = emulator.seed(zomro_instances=3, zomro_status="stopped")["zomro_instances"]
-    res = ok(info(emulator))
+    res = ok_info(info(emulator))
     assert [i["id"] for i in res["instances"]] == [ELID] + seeded
     assert res["instances"][0] == {"id": ELID, "name": NAME, "status": "2", "rescue_status": "active",
                                    "ip": "185.117.152.17"}
@@ -46,8 +39,8 @@ def test_one_instance_by_name_and_id_with_a_session(emulator):
     emulator.seed(zomro_instances=2)
     emulator.clear_journal()
     creds = dict(api_url=emulator.url + "/", auth_token=sid)
-    by_name = ok(info(emulator, creds=creds, instance=NAME))
-    by_id = ok(info(emulator, creds=creds, instance=ELID, check=True))
+    by_name = ok_info(info(emulator, creds=creds, instance=NAME))
+    by_id = ok_info(info(emulator, creds=creds, instance=ELID, check=True))
     assert by_name["instances"] == by_id["instances"] and len(by_id["instances"]) == 1
     assert by_id["instances"][0]["id"] == ELID
     assert funcs(emulator) == ["instances", "instances"]
@@ -55,7 +48,7 @@ def test_one_instance_by_name_and_id_with_a_session(emulator):
 
 
 def test_missing_instance_is_an_empty_list(emulator):
-    res = ok(info(emulator, instance="no-such-server"))
+    res = ok_info(info(emulator, instance="no-such-server"))
     assert res["instances"] == []
 
 
@@ -63,12 +56,12 @@ def test_rescue_status_shows_rescued(emulator):
     sid = emulator.zomro_login()
     emulator.zomro(func="instances.fleio.rescue", auth=sid, elid=ELID, sok="ok", select_boot=UBUNTU, zone="pub")
     emulator.clear_journal()
-    res = ok(info(emulator, instance=ELID))
+    res = ok_info(info(emulator, instance=ELID))
     assert res["instances"][0]["rescue_status"] in ("rescuing", "rescued")
 
 
 def test_rescue_images(emulator):
-    res = ok(info(emulator, instance=NAME, rescue_images=True))
+    res = ok_info(info(emulator, instance=NAME, rescue_images=True))
     images = res["rescue_images"]
     assert len(images) == 15
     assert images[0] == {"id": UBUNTU, "name": "Ubuntu 22.04", "image_name": None, "zone": "pub"}
@@ -101,6 +94,6 @@ def test_bad_credentials_and_expired_session(emulator):
     assert funcs(emulator) == ["instances"]
 
     emulator.clear_journal()
-    res = ok(info(emulator, creds=zomro_auth(emulator, auth_token=sid)))
+    res = ok_info(info(emulator, creds=zomro_auth(emulator, auth_token=sid)))
     assert len(res["instances"]) == 1
     assert funcs(emulator) == ["instances", "auth", "instances"]

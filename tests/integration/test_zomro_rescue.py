@@ -3,7 +3,7 @@
 import json
 import time
 
-from runner import run_module, run_playbook, zomro_auth
+from runner import failed, ok, run_module, run_playbook, zomro_auth
 
 ELID = "5203773"
 NAME = "vps-5203773.zomro.example"
@@ -46,18 +46,6 @@ def rescue_calls(emulator):
 
 def previews(emulator):
     return [e for e in emulator.journal() if e["func"] == "instances.fleio.rescue" and e["form"].get("sok") != "ok"]
-
-
-def ok(result):
-    assert result.rc == 0 and not result.get("failed"), result.output
-    assert "Traceback" not in result.output
-    return result
-
-
-def failed(result):
-    assert result.rc != 0 and result.get("failed"), result.output
-    assert "Traceback" not in result.output and not result.get("unparsed"), result.output
-    return result
 
 
 def rescued(emulator, settle=True):
