@@ -57,6 +57,11 @@ def strip_secrets(obj):
     return dict((k, v) for k, v in obj.items() if k not in SECRET_FIELDS)
 
 
+def instance_not_found(ref, region):
+    return ApiError("Instance %r not found in region %s" % (ref, region),
+                    status=404, code="database_instance_not_found", reason="no such instance")
+
+
 def civo_error(response, method, url):
     """Turn a Civo error answer (JSON or not) into an ApiError."""
     code = reason = None
@@ -199,23 +204,30 @@ class CivoClient(object):
     def find_instances_by_hostname(self, hostname):
         return [i for i in self.paginate("/v2/instances") if i.get("hostname") == hostname]
 
-    def find_instance(self, ref, what="instance"):
-        """An instance by id (1 request) or hostname (list); ``None`` if absent.
+    def find_instance_by_hostname(self, hostname, what="instance"):
+        """The one instance of the region with this hostname, or ``None``; several fail with their ids."""
+        matches = self.find_instances_by_hostname(hostname)
+        if len(matches) > 1:
+            raise ApiError("%s %r is ambiguous: %d instances in region %s have that hostname (ids: %s); use the id"
+                           % (what, hostname, len(matches), self.region,
+                              ", ".join(sorted(str(m.get("id")) for m in matches))),
+                           code="ambiguous_hostname", reason="hostname matches several instances")
+        return matches[0] if matches else None
 
-        A hostname held by several instances fails with their ids.
-        """
+    def find_instance(self, ref, what="instance"):
+        """An instance by id (a UUID: one GET) or by hostname (one list request); ``None`` if absent."""
         if ref is None or ref == "":
             raise InvalidParameterError("%s must not be empty" % what)
         if is_uuid(ref):
-            found = self.get_instance(ref)
-            if found is not None:
-                return found
-        matches = self.find_instances_by_hostname(ref)
-        if len(matches) > 1:
-            raise ApiError("%s %r is ambiguous: %d instances in region %s have that hostname (ids: %s); use the id"
-                           % (what, ref, len(matches), self.region, ", ".join(sorted(m["id"] for m in matches))),
-                           code="ambiguous_hostname", reason="hostname matches several instances")
-        return matches[0] if matches else None
+            return self.get_instance(ref)
+        return self.find_instance_by_hostname(ref, what)
+
+    def require_instance(self, ref, what="instance"):
+        """Like ``find_instance``, but a missing instance is a 404 ``database_instance_not_found``."""
+        instance = self.find_instance(ref, what)
+        if instance is None:
+            raise instance_not_found(ref, self.region)
+        return instance
 
     # -- supporting lists, resolved by id or name ------------------------
 

@@ -489,20 +489,11 @@ class CivoInstance(VmopsModule):
 
     # -- finding ---------------------------------------------------------
 
-    def find_by_hostname(self, hostname):
-        matches = self.client.find_instances_by_hostname(hostname)
-        if len(matches) > 1:
-            raise ApiError("hostname %r is ambiguous: %d instances in region %s have it (ids: %s); use id"
-                           % (hostname, len(matches), self.client.region,
-                              ", ".join(sorted(m.get("id") for m in matches))),
-                           code="ambiguous_hostname", reason="hostname matches several instances")
-        return matches[0] if matches else None
-
     def find(self):
         if self.params["id"]:
             current = self.client.get_instance(self.params["id"])
         else:
-            current = self.find_by_hostname(self.params["hostname"])
+            current = self.client.find_instance_by_hostname(self.params["hostname"])
         if current is None:
             return None
         status = str(current.get("status") or "").upper()
@@ -681,7 +672,7 @@ class CivoInstance(VmopsModule):
         body = self.create_body
         created, adopted = self.client.create_or_adopt(
             lambda: self.client.post("/v2/instances", data=body),
-            lambda: self.find_by_hostname(body["hostname"]))
+            lambda: self.client.find_instance_by_hostname(body["hostname"]))
         self.initial_password = created.get("initial_password") or None
         if adopted:
             self.module.warn("The answer to the create request was lost; adopted the instance %s it created"

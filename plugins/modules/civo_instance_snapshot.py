@@ -266,7 +266,7 @@ import re
 
 from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError, path_segment
 from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_uuid, strip_secrets
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import instance_not_found, is_uuid, strip_secrets
 
 NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 HOSTNAME_RE = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9.]{0,251}[A-Za-z0-9])?$")
@@ -412,8 +412,7 @@ class CivoInstanceSnapshot(VmopsModule):
         if instance is None:
             if self.params["state"] == "absent":
                 return None  # an instance's snapshots go with it
-            raise ApiError("Instance %r not found in region %s" % (ref, self.client.region),
-                           status=404, code="database_instance_not_found", reason="no such instance")
+            raise instance_not_found(ref, self.client.region)
         self.instance_id = instance["id"]
         if instance["id"] == looked_on:
             return None

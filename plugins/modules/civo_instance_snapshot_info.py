@@ -156,10 +156,7 @@ class CivoInstanceSnapshotInfo(InfoModule):
             if exists:
                 return {"snapshots": snaps, "instance_id": ref}
             tried = ref
-        instance = self.client.find_instance(ref)
-        if instance is None:
-            raise ApiError("Instance %r not found in region %s" % (ref, self.client.region),
-                           status=404, code="database_instance_not_found", reason="no such instance")
+        instance = self.client.require_instance(ref)
         if instance["id"] == tried:
             return {"snapshots": [], "instance_id": tried}
         dummy, snaps = self.snapshots_of(instance["id"])

@@ -214,10 +214,7 @@ class CivoRecovery(VmopsModule):
 
     def find(self):
         ref = self.params["instance"]
-        instance = self.client.find_instance(ref)
-        if instance is None:
-            raise ApiError("Instance %r not found in region %s" % (ref, self.client.region),
-                           status=404, code="database_instance_not_found", reason="no such instance")
+        instance = self.client.require_instance(ref)
         if self.params["reboot"] and self.params["wait"] and is_busy(instance):
             instance = self.wait_settled(instance)
         self.instance = instance

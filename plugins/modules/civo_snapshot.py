@@ -270,10 +270,7 @@ class CivoSnapshot(VmopsModule):
         ref = self.params["instance"]
         if snap is not None and is_uuid(ref) and snap.get("instance_id") == ref:
             return ref
-        instance = self.client.find_instance(ref)
-        if instance is None:
-            raise ApiError("Instance %r not found in region %s" % (ref, self.client.region),
-                           status=404, code="database_instance_not_found", reason="no such instance")
+        instance = self.client.require_instance(ref)
         return instance["id"]
 
     def plan(self, current):

@@ -127,6 +127,12 @@ def test_refusals(emulator):
     assert emulator.mutating() == []
     emulator.clear_journal()
 
+    missing = "6f1c1d8e-0000-4000-8000-000000000000"
+    res = failed(recovery(emulator, instance=missing))
+    assert res["failure"]["status"] == 404
+    assert [(e["method"], e["path"]) for e in emulator.journal()] == [("GET", "/v2/instances/" + missing)]
+    emulator.clear_journal()
+
     res = failed(recovery(emulator, instance=iid, state="on"))
     assert "state" in res["msg"]
     res = failed(recovery(emulator, instance="   "))

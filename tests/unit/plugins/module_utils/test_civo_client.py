@@ -282,11 +282,19 @@ def test_find_by_hostname_is_one_list_request():
     assert session.calls[0].path == "/v2/instances"
 
 
-def test_find_by_unknown_id_falls_back_to_hostnames_then_none():
+def test_find_by_unknown_id_is_one_request_and_none():
     session = FakeSession(json_response(404, {"code": "database_instance_not_found", "reason": "not found"}),
                           ok({"page": 1, "pages": 1, "items": [instance(ID2, "web2")]}))
     assert client(session).find_instance(ID1) is None
-    assert session.count == 2
+    assert session.count == 1
+
+
+def test_require_instance_fails_with_a_404_failure():
+    session = FakeSession(json_response(404, {"code": "database_instance_not_found", "reason": "not found"}))
+    with pytest.raises(ApiError) as err:
+        client(session).require_instance(ID1)
+    assert err.value.failure() == {"status": 404, "code": "database_instance_not_found", "reason": "no such instance"}
+    assert session.count == 1
 
 
 def test_ambiguous_hostname_fails_with_the_ids():

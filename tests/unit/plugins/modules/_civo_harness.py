@@ -21,7 +21,7 @@ import copy
 
 from ansible_collections.vmops.cloud.plugins.module_utils import base
 from ansible_collections.vmops.cloud.plugins.module_utils._http import AmbiguousRequestError, ApiError, create_or_adopt
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, is_uuid
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, instance_not_found, is_uuid
 
 
 class Exited(Exception):
@@ -104,11 +104,15 @@ class FakeCivo(object):
 
     def find_instance(self, ref, what="instance"):
         if is_uuid(ref):
-            found = self.get_instance(ref)
-            if found is not None:
-                return found
+            return self.get_instance(ref)
         matches = self.find_instances_by_hostname(ref)
         return matches[0] if matches else None
+
+    def require_instance(self, ref, what="instance"):
+        found = self.find_instance(ref, what)
+        if found is None:
+            raise instance_not_found(ref, self.region)
+        return found
 
     def get_recovery(self, instance_id):
         self.calls.append(("get_recovery", instance_id))
