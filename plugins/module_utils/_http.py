@@ -85,6 +85,18 @@ class AmbiguousRequestError(ApiError):
     """
 
 
+class MalformedResponseError(ApiError):
+    """A 2xx answer whose body is not the documented shape (empty, truncated, HTML, wrong type).
+
+    Never read as "nothing exists".  For a read it is retried like a 5xx; for a request that is
+    not safe to repeat it is ambiguous (it was probably applied): see ``Transport.request``.
+    """
+
+    def __init__(self, message, status=None, reason=None):
+        super(MalformedResponseError, self).__init__(message, status=status, code="malformed_response",
+                                                     reason=reason or message)
+
+
 class Transport(object):
     """A ``requests`` session with the retry policy of the collection."""
 
@@ -113,12 +125,15 @@ class Transport(object):
             delay = max(delay, retry_after)
         self.sleep(min(delay, MAX_BACKOFF))
 
-    def request(self, method, url, safe=None, **kwargs):
-        """Send one request; retry where it is safe; return the response.
+    def request(self, method, url, safe=None, check=None, **kwargs):
+        """Send one request; retry where it is safe; return the response (or what ``check`` returns).
 
         ``safe`` overrides the per-method default (``SAFE_METHODS``).
         Non-2xx answers raise ``ApiError``.  Where a request that is not safe
         may have been applied, ``AmbiguousRequestError`` is raised at once.
+        ``check(response)``, when given, parses a 2xx answer and returns what the caller gets; it
+        raises ``MalformedResponseError`` when the body is not the expected shape: a safe request
+        is then retried like a 5xx, an unsafe one raises ``AmbiguousRequestError``.
         """
         method = method.upper()
         if safe is None:
@@ -153,20 +168,34 @@ class Transport(object):
                                    code="connection_error", reason=_exc_text(exc))
             else:
                 status = response.status_code
+                error = None
                 if status < 400:
-                    return response
-                error = self.error_parser(response, method, _redact_url(url))
-                if status not in RETRY_STATUSES:
-                    raise error
-                # Honoured on 429 and on 503 alike (RFC 9110 section 10.2.3).
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                # A 429 was rejected before processing: repeating is safe for any method.
-                if status != 429 and not safe:
-                    raise AmbiguousRequestError(error.message + " (it may have been applied)",
-                                                status=error.status, code=error.code, reason=error.reason)
-                if attempt >= self.retries:
-                    error.message = "%s (gave up after %s)" % (error.message, _attempts(attempt + 1))
-                    raise error
+                    if check is None:
+                        return response
+                    try:
+                        return check(response)
+                    except MalformedResponseError as exc:
+                        exc.message = "%s %s: %s" % (method, _redact_url(url), exc.message)
+                        if not safe:
+                            raise AmbiguousRequestError(exc.message + " (it may have been applied)",
+                                                        status=status, code=exc.code, reason=exc.reason)
+                        if attempt >= self.retries:
+                            exc.message = "%s (gave up after %s)" % (exc.message, _attempts(attempt + 1))
+                            raise
+                        error = exc
+                if error is None:
+                    error = self.error_parser(response, method, _redact_url(url))
+                    if status not in RETRY_STATUSES:
+                        raise error
+                    # Honoured on 429 and on 503 alike (RFC 9110 section 10.2.3).
+                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                    # A 429 was rejected before processing: repeating is safe for any method.
+                    if status != 429 and not safe:
+                        raise AmbiguousRequestError(error.message + " (it may have been applied)",
+                                                    status=error.status, code=error.code, reason=error.reason)
+                    if attempt >= self.retries:
+                        error.message = "%s (gave up after %s)" % (error.message, _attempts(attempt + 1))
+                        raise error
             self.backoff(attempt, retry_after)
             attempt += 1
 

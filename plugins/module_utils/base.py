@@ -51,10 +51,20 @@ from ansible_collections.vmops.cloud.plugins.module_utils.zomro import ZomroClie
 class Plan(object):
     """What a run would change: ordered steps plus a before/after view."""
 
-    def __init__(self, before=None):
+    def __init__(self, before=None, after=None):
         self.before = copy.deepcopy(before) if before is not None else {}
-        self.after = copy.deepcopy(self.before)
+        self.after = copy.deepcopy(self.before if after is None else after)
         self.steps = []
+
+    def step(self, description, func, *args, changes=None, **kwargs):
+        """Add a step that carries its own arguments: ``func(current, *args, **kwargs)``.
+
+        It returns the new current object.  ``changes`` holds the fields the step changes, for
+        ``--diff``.  Prefer this to ``add``: no data passes through attributes of the module.
+        """
+        self.steps.append((description, _Bound(func, args, kwargs)))
+        self.after.update(changes or {})
+        return self
 
     def add(self, *step, **after):
         """Add a step ``(description, func)``: ``func(current)`` returns the new current object.
@@ -74,6 +84,16 @@ class Plan(object):
     @property
     def actions(self):
         return [description for description, dummy in self.steps]
+
+
+class _Bound(object):
+    """``func(current, *args, **kwargs)`` as a one-argument callable."""
+
+    def __init__(self, func, args, kwargs):
+        self.func, self.args, self.kwargs = func, args, kwargs
+
+    def __call__(self, current):
+        return self.func(current, *self.args, **self.kwargs)
 
 
 class VmopsModule(object):

@@ -377,3 +377,28 @@ def test_apply_passes_each_steps_result_to_the_next():
     plan = Plan().add("first", first).add("second", second)
     assert VmopsModule.apply(None, plan, "zero") == "two"
     assert seen == ["zero", "one"]
+
+
+def test_plan_step_binds_its_arguments_and_changes():
+    from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan
+
+    calls = []
+
+    def resize(current, size, reboot=False):
+        calls.append((current, size, reboot))
+        return dict(current, size=size)
+
+    plan = Plan(before={"size": "small"})
+    plan.step("resize to large", resize, "large", reboot=True, changes={"size": "large"})
+    assert plan.actions == ["resize to large"]
+    assert plan.before == {"size": "small"} and plan.after == {"size": "large"}
+    description, func = plan.steps[0]
+    assert func({"size": "small"}) == {"size": "large"}
+    assert calls == [({"size": "small"}, "large", True)]
+
+
+def test_plan_takes_before_and_after():
+    from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan
+
+    plan = Plan(before=None, after={"state": "absent"})
+    assert plan.before == {} and plan.after == {"state": "absent"} and not plan.changed
