@@ -86,7 +86,7 @@ class FakeCivo(CivoClient):
     def mutating(self):
         return [r for r in self.requests if r[0] != "GET"]
 
-    def request(self, method, path, params=None, data=None, safe=None, region=True):
+    def request(self, method, path, params=None, data=None, safe=None, region=True, check=None):
         self.requests.append((method, path, data))
         parts = path.split("/")[2:]
         if method == "GET" and parts[0] in LISTS:

@@ -51,7 +51,8 @@ class RecoveryTransport(object):
         resp = requests.Response()
         resp.status_code = 200
         resp._content = json.dumps(self.body).encode()
-        return resp
+        check = kw.get("check")
+        return check(resp) if check else resp
 
 
 @pytest.mark.parametrize("body, expected", [
