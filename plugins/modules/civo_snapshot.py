@@ -20,6 +20,11 @@ description:
     snapshot alone unless O(force=true), and refuses to replace a snapshot of another instance without it.
   - A request whose answer was lost is never sent again blindly; the module first looks for the snapshot it may have
     made and adopts it.
+  - A run that loses a race with another run taking the same snapshot (the API answers 409 while it is being taken)
+    succeeds with that snapshot (RV(adopted=true), with a warning).
+  - C(/v2/snapshots) is Civo's legacy account snapshot API (the official Go client disabled it in 2021 and the CLI dropped
+    it). On an account without it the module fails with a message that says so (code
+    C(legacy_snapshot_api_unavailable)); use M(vmops.cloud.civo_instance_snapshot) for snapshots of an instance.
 extends_documentation_fragment:
   - vmops.cloud.civo
   - vmops.cloud.wait
@@ -329,7 +334,19 @@ class CivoSnapshot(VmopsModule):
                 return None  # still the old snapshot: the request was not applied
             return snap
 
-        snap, self.adopted = self.client.create_or_adopt(send, find)
+        try:
+            snap, self.adopted = self.client.create_or_adopt(send, find)
+        except ApiError as exc:
+            # A concurrent run created this very snapshot first (Civo answers 409 while it is being
+            # taken): the desired state exists, so this run succeeds with it.
+            if exc.status != 409 or old is not None:
+                raise
+            snap = self.client.find_snapshot(self.params["name"])
+            if snap is None or snap.get("instance_id") != self.instance_id:
+                raise
+            self.module.warn("Another run took snapshot %s of instance %s at the same time; using it"
+                             % (self.params["name"], self.instance_id))
+            self.adopted = True
         return snap
 
     def delete(self, current):

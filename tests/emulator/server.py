@@ -136,6 +136,7 @@ class App:
             self.store.clear()
             self.seed_initial()
         self.config.build_seconds, self.config.session_ttl = self.defaults
+        self.config.legacy_snapshots = True
         clock.offset = 0.0
         self.faults.clear()
         with self.journal_lock:
@@ -194,6 +195,8 @@ class App:
                 self.config.build_seconds = float(body["build_seconds"])
             if "session_ttl" in body:
                 self.config.session_ttl = float(body["session_ttl"])
+            if "legacy_snapshots" in body:  # civo: serve /v2/snapshots (default) or answer 404 as a real account
+                self.config.legacy_snapshots = bool(body["legacy_snapshots"])
             return 200, self.config_state()
         if route == ("GET", "/_sim/config"):
             return 200, self.config_state()
