@@ -429,7 +429,7 @@ class CivoClient(object):
         matches = [i for i in items if any(str(i.get(k, "")).lower() == lowered for k in name_keys)]
         if len(matches) == 1:
             return matches[0]
-        names = sorted(set(str(i.get(name_keys[0])) for i in items))
+        names = sorted(set(str(next((i.get(k) for k in name_keys if i.get(k)), i.get("id"))) for i in items))
         if not matches:
             # Refused before any changing request, naming what the account has.
             raise InvalidParameterError("Unknown %s %r in region %s; available: %s"
