@@ -389,13 +389,12 @@ class Handler(BaseHTTPRequestHandler):
         scheme, _, token = auth.strip().partition(" ")
         if not auth:
             return 401, {"code": "authentication_invalid_key",
-                         "reason": "No API key was supplied (Authorization: bearer KEY)",
-                         "result": "failed"}
+                         "reason": "No API key was supplied (Authorization: bearer KEY)"}
         if scheme.lower() != "bearer" or token.strip() != self.app.token:
             return 401, {"code": "database_account_not_found",
-                         "reason": "The API key supplied is not valid", "result": "failed"}
+                         "reason": "The API key supplied is not valid"}
         if bad_body is not None:
-            return 400, {"code": "parameter_body_invalid", "reason": bad_body, "result": "failed"}
+            return 400, {"code": "parameter_body_invalid", "reason": bad_body}
         params = dict(query)
         params.update(body)
         try:
