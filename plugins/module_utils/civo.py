@@ -263,8 +263,8 @@ class CivoClient(object):
 
     @classmethod
     def from_params(cls, params):
-        keys = ("api_key", "api_url", "region", "api_timeout", "api_retries", "validate_certs")
-        return cls(**dict((k, params.get(k)) for k in keys if params.get(k) is not None))
+        keys = ("api_url", "region", "api_timeout", "api_retries", "validate_certs")
+        return cls(params.get("api_key"), **dict((k, params.get(k)) for k in keys if params.get(k) is not None))
 
     @property
     def request_count(self):
