@@ -121,7 +121,7 @@ options:
       - A script Civo runs as root at the end of the instance's first boot, set at creation.
       - Cannot be changed on an existing instance; a different script fails. Civo answers the script
         base64-encoded in the instance's C(script) field; the module compares the decoded text.
-      - Treated as a secret (it often holds credentials) everywhere, as the inventory does: it is not logged
+      - Treated as a secret (it often holds credentials) everywhere, as the inventory does; it is not logged
         (not even in C(invocation) at C(-vvv)) and the module never returns it.
     type: str
   tags:
@@ -277,6 +277,7 @@ from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError,
 from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
 from ansible_collections.vmops.cloud.plugins.module_utils.civo import (
     instance_script,
+    is_absent_error,
     is_in_progress,
     is_uuid,
     strip_secrets,
@@ -735,7 +736,7 @@ class CivoInstance(VmopsModule):
         try:
             self.client.delete(self.instance_path(instance))
         except ApiError as exc:
-            if exc.status != 404:
+            if not is_absent_error(exc):
                 raise
 
     def wait_created(self, current):
@@ -753,7 +754,7 @@ class CivoInstance(VmopsModule):
             self.client.delete(self.instance_path(current))
         except ApiError as exc:
             # A DELETE repeated after its answer was lost finds the instance gone: that is the goal.
-            if exc.status != 404:
+            if not is_absent_error(exc):
                 raise
         return None
 

@@ -279,6 +279,7 @@ from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError,
 from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
 from ansible_collections.vmops.cloud.plugins.module_utils.civo import (
     instance_not_found,
+    is_absent_error,
     is_in_progress,
     is_uuid,
     oldest_first,
@@ -433,7 +434,7 @@ class CivoInstanceSnapshot(VmopsModule):
             try:
                 snap = self.lookup(ref)
             except ApiError as exc:
-                if exc.status != 404:
+                if not is_absent_error(exc):
                     raise
             else:
                 if snap is not None or self.params["id"] is None:
@@ -589,7 +590,7 @@ class CivoInstanceSnapshot(VmopsModule):
         try:
             self.client.delete(self.snapshots_path((current["id"], "snapshot id")))
         except ApiError as exc:
-            if exc.status != 404:  # gone already (a repeated DELETE after a lost answer)
+            if not is_absent_error(exc):  # gone already (a repeated DELETE after a lost answer)
                 raise
         return None
 

@@ -17,14 +17,14 @@ description:
   - Enables or disables recovery mode of a Civo instance (C(PUT) or C(DELETE) C(/v2/instances/:id/recovery)).
   - In recovery mode the instance boots a special rescue OS, reachable only through the console, to repair its boot volume.
   - A change of mode takes effect only at the next reboot.
-  - "What the module can know: the mode B(requested) (C(GET /v2/instances/:id/recovery) answers it as a string such as
-    V(\"true\")), and that a reboot it sent after changing the request puts the instance in that mode."
-  - "What it cannot know: the mode B(in effect). No field of a Civo instance shows it (civogo's C(Instance) has none), so
-    when the requested mode already matches O(state) the module cannot tell whether the instance was rebooted since
-    (for example when an earlier run failed between the request and its reboot). It then never claims that no reboot
-    is needed: RV(recovery.effective) and RV(reboot_required) are V(null), and with O(reboot=true) it warns that no
-    reboot was sent. O(force_reboot=true) reboots in that case."
-  - Idempotent: the requested mode is changed only when it differs from O(state).
+  - What the module can know is the mode B(requested) (C(GET /v2/instances/:id/recovery) answers it as a string such as
+    V(true)), and that a reboot it sent after changing the request puts the instance in that mode.
+  - What it cannot know is the mode B(in effect). No field of a Civo instance shows it (the C(Instance) of Civo's Go
+    client has none), so when the requested mode already matches O(state) the module cannot tell whether the instance
+    was rebooted since (for example when an earlier run failed between the request and its reboot). It then never
+    claims that no reboot is needed; RV(recovery.effective) and RV(reboot_required) are V(null), and with
+    O(reboot=true) it warns that no reboot was sent. O(force_reboot=true) reboots in that case.
+  - Idempotent; the requested mode is changed only when it differs from O(state).
 extends_documentation_fragment:
   - vmops.cloud.civo
   - vmops.cloud.wait

@@ -188,7 +188,7 @@ diff:
 
 from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError, path_segment
 from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_uuid
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_absent_error, is_uuid
 
 DONE = "complete"
 FAILED = ("failed", "error")
@@ -353,7 +353,7 @@ class CivoSnapshot(VmopsModule):
         try:
             self.client.delete(self.snapshot_path())
         except ApiError as exc:
-            if exc.status != 404:  # gone already (a repeated DELETE after a lost answer)
+            if not is_absent_error(exc):  # gone already (a repeated DELETE after a lost answer)
                 raise
         return None
 
