@@ -121,10 +121,36 @@ stage_integration() {
 
 stage_lint() {
     # config (profile, excludes, offline) lives in .ansible-lint; ANSIBLE_HOME points into .build so
-    # nothing lands in ~/.ansible.
+    # nothing lands in ~/.ansible.  Strict: ansible-lint exits 0 on "warning" violations (it prints
+    # "Listing N violation(s) that are fatal" and "Profile 'production' was required, but 'min' profile
+    # passed" and still passes), so --strict turns every warning into a failure, and the summary line
+    # is checked too: it must report 0 failures, 0 warnings and the production profile passed.
     setup_collection_path
     cd "$REPO" || return 1
-    ansible-lint --offline --profile production
+    local out rc
+    out="$(mktemp "${TMPDIR:-/tmp}/vmops-lint.XXXXXX")"
+    ansible-lint --offline --profile production --strict 2>&1 | tee "$out"
+    rc=${PIPESTATUS[0]}
+    if [ "$rc" -eq 0 ]; then
+        _lint_output_clean "$out" || rc=1
+    fi
+    rm -f "$out"
+    return "$rc"
+}
+_lint_output_clean() {
+    # _lint_output_clean FILE: the ansible-lint output reports no violation of any kind.
+    local plain
+    plain="$(sed 's/\x1b\[[0-9;]*m//g; s/\x1b\]8;;[^\x1b]*\x1b\\//g' "$1")"
+    if grep -q "violation(s)" <<<"$plain"; then
+        echo "ansible-lint listed violations (see above)" >&2; return 1
+    fi
+    if grep -Eq "was required, but '[a-z]+' profile passed" <<<"$plain"; then
+        echo "ansible-lint: the production profile did not pass" >&2; return 1
+    fi
+    if ! grep -Eq "Passed: 0 failure\(s\), 0 warning\(s\)" <<<"$plain"; then
+        echo "ansible-lint: no 'Passed: 0 failure(s), 0 warning(s)' summary" >&2; return 1
+    fi
+    return 0
 }
 
 stage_docs() {
