@@ -44,7 +44,7 @@ def allowed(name):
 
 def main(path):
     with tarfile.open(path) as tar:
-        names = sorted(m.name.lstrip("./").rstrip("/") for m in tar.getmembers())
+        names = sorted((m.name[2:] if m.name.startswith("./") else m.name).rstrip("/") for m in tar.getmembers())
     names = [n for n in names if n]
     bad = [n for n in names if not allowed(n)]
     missing = [r for r in REQUIRED if not any(n == r.rstrip("/") or n.startswith(r) for n in names)]

@@ -199,9 +199,29 @@ _docs_locked() {
 }
 
 stage_changelog() {
-    # fragments go in changelogs/fragments/ (see changelogs/config.yaml)
+    # fragments go in changelogs/fragments/ (see changelogs/config.yaml); CHANGELOG.rst is made by
+    # `bash scripts/changelog_release.sh`, which must be re-run after a fragment is added to a version
+    # that is already released (galaxy.yml's version in changelogs/changelog.yaml).
     cd "$REPO" || return 1
-    antsibull-changelog lint
+    antsibull-changelog lint || return 1
+    antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml || return 1
+    if [ -f CHANGELOG.rst ]; then
+        rstcheck --report-level warning CHANGELOG.rst || return 1
+    fi
+    python - <<'PY'
+import os, sys, yaml
+version = yaml.safe_load(open("galaxy.yml"))["version"]
+releases = (yaml.safe_load(open("changelogs/changelog.yaml")) or {}).get("releases") or {}
+pending = sorted(f for f in os.listdir("changelogs/fragments") if f.endswith((".yml", ".yaml")))
+if version in releases:
+    if not os.path.isfile("CHANGELOG.rst"):
+        sys.exit("%s is released in changelogs/changelog.yaml but CHANGELOG.rst is missing: "
+                 "run bash scripts/changelog_release.sh" % version)
+    if pending:
+        sys.exit("fragments added after the release of %s: %s\nrun bash scripts/changelog_release.sh "
+                 "(it folds them into the %s release and regenerates CHANGELOG.rst)" % (version, ", ".join(pending), version))
+print("changelog: %s %s, %d pending fragment(s)" % (version, "released" if version in releases else "unreleased", len(pending)))
+PY
 }
 
 stage_build() {
