@@ -212,15 +212,52 @@ stage_changelog() {
 import os, sys, yaml
 version = yaml.safe_load(open("galaxy.yml"))["version"]
 releases = (yaml.safe_load(open("changelogs/changelog.yaml")) or {}).get("releases") or {}
-pending = sorted(f for f in os.listdir("changelogs/fragments") if f.endswith((".yml", ".yaml")))
-if version in releases:
-    if not os.path.isfile("CHANGELOG.rst"):
-        sys.exit("%s is released in changelogs/changelog.yaml but CHANGELOG.rst is missing: "
-                 "run bash scripts/changelog_release.sh" % version)
-    if pending:
-        sys.exit("fragments added after the release of %s: %s\nrun bash scripts/changelog_release.sh "
-                 "(it folds them into the %s release and regenerates CHANGELOG.rst)" % (version, ", ".join(pending), version))
-print("changelog: %s %s, %d pending fragment(s)" % (version, "released" if version in releases else "unreleased", len(pending)))
+fragments = sorted(f for f in os.listdir("changelogs/fragments") if f.endswith((".yml", ".yaml")))
+if version not in releases:
+    print("changelog: %s unreleased, %d fragment(s)" % (version, len(fragments)))
+    sys.exit(0)
+# released: every fragment (kept, see keep_fragments) must be in the release, with its current text
+release = releases[version]
+changes = release.get("changes") or {}
+stale = []
+for name in fragments:
+    if name not in (release.get("fragments") or []):
+        stale.append("%s (not in the release)" % name)
+        continue
+    with open(os.path.join("changelogs/fragments", name)) as handle:
+        frag = yaml.safe_load(handle) or {}
+    for section, entries in frag.items():
+        if section == "trivial":
+            continue  # trivial entries are not recorded (trivial_section_name in changelogs/config.yaml)
+        if section == "release_summary":
+            if changes.get(section, "").strip() != str(entries).strip():
+                stale.append("%s (release_summary edited)" % name)
+            continue
+        for entry in entries if isinstance(entries, list) else [entries]:
+            if entry not in (changes.get(section) or []):
+                stale.append("%s (%s entry edited or new)" % (name, section))
+# every plugin and role of the collection is listed as new in this first release (version_added)
+listed = {("module", m["name"]) for m in release.get("modules") or []}
+listed |= {(kind, p["name"]) for kind, items in (release.get("plugins") or {}).items() for p in items}
+listed |= {(kind, o["name"]) for kind, items in (release.get("objects") or {}).items() for o in items}
+for kind in sorted(os.listdir("plugins")):
+    if kind in ("module_utils", "doc_fragments", "plugin_utils") or not os.path.isdir(os.path.join("plugins", kind)):
+        continue
+    for name in sorted(os.listdir(os.path.join("plugins", kind))):
+        if name.endswith(".py") and name != "__init__.py":
+            key = ("module" if kind == "modules" else kind, name[:-3])
+            if key not in listed:
+                stale.append("%s %s not in the release" % key)
+for role in sorted(os.listdir("roles")):
+    if os.path.isfile(os.path.join("roles", role, "meta", "argument_specs.yml")) and ("role", role) not in listed:
+        stale.append("role %s not in the release" % role)
+if not os.path.isfile("CHANGELOG.rst"):
+    stale.append("CHANGELOG.rst missing")
+if stale:
+    sys.exit("the %s release in changelogs/changelog.yaml is out of date: %s\n"
+             "run bash scripts/changelog_release.sh (it folds the fragments into the %s release and "
+             "regenerates CHANGELOG.rst)" % (version, "; ".join(stale), version))
+print("changelog: %s released, all %d fragment(s) in it" % (version, len(fragments)))
 PY
 }
 
