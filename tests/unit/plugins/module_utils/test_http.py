@@ -407,19 +407,58 @@ def test_create_or_adopt_adopts_what_find_returns():
 
 
 def test_create_or_adopt_resends_only_when_nothing_was_created():
-    send, find = Recorder(ambiguous(), {"id": "b"}), Recorder(None)
+    send, find = Recorder(ambiguous(), {"id": "b"}), Recorder(*[None] * _http.ADOPT_LOOKS)
     assert create_or_adopt(send, find, sleep=Sleeps()) == ({"id": "b"}, False)
-    assert (send.calls, find.calls) == (2, 1)
+    assert (send.calls, find.calls) == (2, _http.ADOPT_LOOKS)
 
 
 def test_create_or_adopt_is_bounded():
     send = Recorder(*[ambiguous() for dummy in range(10)])
-    find = Recorder(*[None] * 10)
+    find = Recorder(*[None] * 100)
     sleeps = Sleeps()
-    with pytest.raises(AmbiguousRequestError):
-        create_or_adopt(send, find, retries=2, sleep=sleeps)
-    assert (send.calls, find.calls) == (3, 3)
-    assert len(sleeps) == 2
+    with pytest.raises(AmbiguousRequestError) as err:
+        create_or_adopt(send, find, retries=2, sleep=sleeps, looks=3, window=6)
+    assert (send.calls, find.calls) == (3, 9)
+    # per ambiguous send: two pauses of the window (1/3 and 2/3 of it); two short pauses before re-sends
+    assert sleeps.delays[0:2] == [2.0, 4.0] and sleeps.delays[3:5] == [2.0, 4.0]
+    assert len(sleeps) == 3 * 2 + 2
+    assert "nothing was found after 3 looks over 6s" in str(err.value)
+
+
+def test_create_or_adopt_looks_over_a_window_before_a_resend():
+    """Issue 14.4: a create applied late (after the client gave up) is found by a later look, not re-sent."""
+    send = Recorder(ambiguous(), {"id": "duplicate"})
+    find = Recorder(None, None, {"id": "late"})
+    sleeps = Sleeps()
+    assert create_or_adopt(send, find, sleep=sleeps, window=12) == ({"id": "late"}, True)
+    assert (send.calls, find.calls) == (1, 3)
+    assert sleeps.delays == [2.0, 4.0]  # the default 4 looks: at 0, 2, 6 and 12 s
+
+
+def test_adopt_window_defaults_to_the_request_timeout():
+    """The window is the failed request's own timeout (a proxy may hold it as long again), bounded."""
+    for timeout, window in ((5, 5.0), (30, 30.0), (0.5, _http.ADOPT_MIN_WINDOW), (3600, _http.ADOPT_MAX_WINDOW),
+                            ((3, 10), 10.0), (None, _http.ADOPT_MAX_WINDOW)):
+        session = FakeSession(read_timeout())
+        tr = transport(session, timeout=timeout)
+        with pytest.raises(AmbiguousRequestError) as err:
+            tr.request("POST", URL)
+        assert err.value.window == window
+    sleeps = Sleeps()
+    session = FakeSession(read_timeout())
+    tr = transport(session, timeout=5, sleep=sleeps)
+    find = Recorder(None, None, None, {"id": "late"})
+    obj, adopted = create_or_adopt(lambda: tr.request("POST", URL), find, sleep=sleeps)
+    assert (obj, adopted) == ({"id": "late"}, True)
+    assert session.methods == ["POST"]
+    assert sum(sleeps.delays) == pytest.approx(5.0)
+    assert sleeps.delays == sorted(sleeps.delays)  # growing pauses
+
+
+def test_adopt_schedule_sums_to_the_window():
+    assert _http.adopt_schedule(6, 4) == [1.0, 2.0, 3.0]
+    assert _http.adopt_schedule(6, 1) == []
+    assert sum(_http.adopt_schedule(30)) == pytest.approx(30)
 
 
 def test_create_or_adopt_does_not_retry_a_clear_error():
