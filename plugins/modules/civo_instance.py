@@ -592,6 +592,11 @@ class CivoInstance(VmopsModule):
         An unknown size, image, network, firewall or SSH key is refused here, naming the valid ones.
         """
         p = self.params
+        if p["script"]:
+            # The script is a secret: an error answer echoing it must not show it either.
+            add_secret = getattr(getattr(self.client, "transport", None), "add_secret", None)
+            if add_secret is not None:
+                add_secret(p["script"])
         body = {"hostname": p["hostname"], "size": self.resolve("size", p["size"])["name"]}
         body["template_id"] = self.resolve("image", p["template_id"])["id"]
         if p["network_id"] is None:
