@@ -189,3 +189,19 @@ def test_demo_runs_against_a_real_api_only_when_allowed(trap, tmp_path):
     assert "Refusing" not in out
     assert any("192.0.2.1:9" in line for line in trap.requests), (trap.requests, out[-3000:])
     assert "guard-test-token" not in out and "guard-test-password" not in out
+
+
+# ----------------------------------------------------------------------------- run_targets.py live mode
+def test_live_mode_needs_credentials_and_writes_nothing(tmp_path):
+    """VMOPS_LIVE=1 without a Civo token stops before writing the config or running anything."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CIVO_", "ZOMRO_"))}
+    env.update(VMOPS_LIVE="1", PATH="/nonexistent")  # no ansible-test reachable either
+    proc = subprocess.run([sys.executable, str(REPO / "tests" / "integration" / "run_targets.py"), str(tmp_path)],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "CIVO_TOKEN" in proc.stderr
+    assert list(tmp_path.iterdir()) == []
