@@ -78,7 +78,18 @@ def seed_bystander(emu):
     r = emu.civo("POST", "/v2/instances/%s/snapshots" % inst["id"], name=BYSTANDER)
     r.raise_for_status()
     emu.clear_journal()
-    return emu.instance(inst["id"])
+    bystander = emu.instance(inst["id"])
+    bystander["_ssh_keys"] = ssh_keys(emu)
+    return bystander
+
+
+def ssh_keys(emu):
+    r = emu.civo("GET", "/v2/sshkeys")
+    if r.status_code != 200:
+        return None
+    body = r.json()
+    items = body.get("items", []) if isinstance(body, dict) else body
+    return sorted((k.get("id"), k.get("name")) for k in items)
 
 
 def check_emulator(emu, run_prefix, bystander):
@@ -103,6 +114,9 @@ def check_emulator(emu, run_prefix, bystander):
         snaps = emu.civo("GET", "/v2/instances/%s/snapshots" % bystander["id"]).json()
         if [s.get("name") for s in snaps] != [BYSTANDER]:
             problems.append("the bystander's snapshots changed: %r" % [s.get("name") for s in snaps])
+    keys_now = ssh_keys(emu)
+    if bystander["_ssh_keys"] is not None and keys_now != bystander["_ssh_keys"]:
+        problems.append("the SSH keys without the prefix changed: %r -> %r" % (bystander["_ssh_keys"], keys_now))
     journal = emu.journal()
     touched = [e for e in emu.mutating() if bystander["id"] in e.get("path", "")]
     if touched:
