@@ -92,6 +92,11 @@ def ssh_keys(emu):
     return sorted((k.get("id"), k.get("name")) for k in items)
 
 
+def account_snapshots(emu):
+    r = emu.civo("GET", "/v2/snapshots")
+    return r.status_code == 200 and isinstance(r.json(), list)
+
+
 def check_emulator(emu, run_prefix, bystander):
     problems = []
     instances = emu.civo("GET", "/v2/instances", per_page=1000).json()["items"]
@@ -153,6 +158,8 @@ def run_emulator(copy, targets):
             "vmops_zomro_username": emu.zomro_user,
             "vmops_zomro_password": emu.zomro_password,
             "vmops_zomro_instance": "5203773",
+            # does this emulator offer the legacy account snapshot API (/v2/snapshots)?
+            "vmops_account_snapshots": account_snapshots(emu),
         })
         print("emulator on %s, resource prefix %s" % (emu.url, run_prefix), flush=True)
         rc = ansible_test(copy, targets)
