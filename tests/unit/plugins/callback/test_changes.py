@@ -176,9 +176,8 @@ def test_apply_report_has_no_secret(make, tmp_path):
     assert markdown.startswith("<!-- vmops.cloud changes -->\n### vmops.cloud apply: 1 changed, 0 unchanged, 0 failed")
     assert "| 1 | **changed** | `civo_instance` | `web-1 (%s)` | `create instance web-1" % UUID in markdown
     assert '+  "hostname": "web-1",' in markdown and '+  "script": "(hidden)"' in markdown
-    assert callback._display.lines == [
-        "vmops.cloud apply: 1 changed, 0 unchanged, 0 failed (report: %s, %s)" % (tmp_path / "report.md",
-                                                                                tmp_path / "report.json")]
+    paths = (tmp_path / "report.md", tmp_path / "report.json")
+    assert callback._display.lines == ["vmops.cloud apply: 1 changed, 0 unchanged, 0 failed (report: %s, %s)" % paths]
 
 
 def test_a_secret_seen_later_is_removed_from_earlier_texts(make, tmp_path):
