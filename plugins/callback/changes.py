@@ -516,6 +516,8 @@ class CallbackModule(CallbackBase):
         table = []
         for record in rows:
             result = STATUS_TEXT.get(record["status"], record["status"])
+            if record["status"] == "failed" and record["changed"]:
+                result += " after changes"
             if record.get("ignored"):
                 result += " (ignored)"
             table.append("| %d | %s | %s | %s | %s | %s | %s |" % (
@@ -534,6 +536,9 @@ class CallbackModule(CallbackBase):
             for action in record["actions"]:
                 block.append("- %s" % code(action, False))
             if record["actions"]:
+                block.append("")
+            if record["status"] == "failed" and record["changed"]:
+                block.append("The task failed after a change: the actions above were done.")
                 block.append("")
             if record["status"] == "failed":
                 block.append("Error: %s" % code(record.get("msg") or "(no message)", False))

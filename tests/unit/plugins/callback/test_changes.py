@@ -230,6 +230,21 @@ def test_failed_task_and_incomplete_run(make, tmp_path):
     assert report["hosts"]["localhost"]["failures"] == 1
 
 
+def test_failure_after_a_change_says_so(make, tmp_path):
+    """A module that fails after a change returns changed, the actions done and the resource as last seen."""
+    callback = make()
+    callback.v2_runner_on_failed(Result({
+        "failed": True, "changed": True, "actions": ["create instance web-1 (g3.small, ubuntu-jammy)"],
+        "instance": {"id": "i-1", "hostname": "web-1", "initial_password": PASSWORD},
+        "msg": "Timed out waiting for instance web-1 to be ACTIVE", "failure": {"status": None, "code": "timeout"}}))
+    markdown, report = finish(callback, tmp_path)
+    assert report["results"][0]["status"] == "failed" and report["results"][0]["changed"] is True
+    assert "| 1 | **failed** after changes | `civo_instance` | `web-1 (i-1)` | `create instance web-1" in markdown
+    assert "The task failed after a change: the actions above were done." in markdown
+    assert "Failure: status -, code `timeout`, reason -" in markdown
+    assert PASSWORD not in markdown
+
+
 def test_no_log_task_is_hidden(make, tmp_path):
     callback = make()
     censored = {"changed": True, "censored": "the output has been hidden due to the fact that 'no_log: true' was specified"}
