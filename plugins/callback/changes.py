@@ -93,7 +93,8 @@ notes:
     C(would_change), C(unchanged), C(failed), C(total)), C(hosts) (the play recap of every host, all tasks
     counted) and C(results), a list of C(task), C(module), C(host), C(item), C(resource), C(status) (C(changed),
     C(would_change), C(unchanged), C(failed) or C(hidden)), C(changed), C(check_mode), C(failed), C(ignored),
-    C(actions), C(diff) (C(before) and C(after)), C(msg) and C(failure) (C(status), C(code), C(reason)).
+    C(actions), C(diff) (C(before) and C(after)), C(msg), C(failed_action) and C(failure) (C(status), C(code),
+    C(reason)).
 """
 
 EXAMPLES = r"""
@@ -149,7 +150,7 @@ RESULT_KEYS = frozenset((
     "changed", "failed", "skipped", "actions", "diff", "msg", "failure", "invocation", "item", "ansible_loop_var",
     "ansible_index_var", "warnings", "deprecations", "exception", "attempts", "retries", "censored", "results",
     "unreachable", "module_stderr", "module_stdout", "rc", "ansible_job_id", "started", "finished",
-    "results_file", "stderr", "stdout", "stdout_lines", "stderr_lines",
+    "results_file", "stderr", "stdout", "stdout_lines", "stderr_lines", "failed_action",
 ))
 
 URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@:]*:[^/\s@]*@")
@@ -430,6 +431,7 @@ class CallbackModule(CallbackBase):
         record.update(status=status, resource=resource, listed=listed, actions=[to_text(a) for a in actions],
                       diff=clean.get("diff") if isinstance(clean.get("diff"), (Mapping, list)) else None,
                       msg=clean.get("msg") if (failed or clean.get("msg")) else None,
+                      failed_action=to_text(clean["failed_action"]) if failed and clean.get("failed_action") else None,
                       failure=dict((k, failure.get(k)) for k in ("status", "code", "reason")) if failure else None)
         if record["msg"] is not None:
             record["msg"] = to_text(record["msg"])
@@ -538,7 +540,8 @@ class CallbackModule(CallbackBase):
             if record["actions"]:
                 block.append("")
             if record["status"] == "failed" and record["changed"]:
-                block.append("The task failed after a change: the actions above were done.")
+                block.append("The task failed after a change: the actions above were done%s." % (
+                    "; it failed at %s" % code(record["failed_action"], False) if record.get("failed_action") else ""))
                 block.append("")
             if record["status"] == "failed":
                 block.append("Error: %s" % code(record.get("msg") or "(no message)", False))

@@ -236,11 +236,13 @@ def test_failure_after_a_change_says_so(make, tmp_path):
     callback.v2_runner_on_failed(Result({
         "failed": True, "changed": True, "actions": ["create instance web-1 (g3.small, ubuntu-jammy)"],
         "instance": {"id": "i-1", "hostname": "web-1", "initial_password": PASSWORD},
+        "failed_action": "wait until instance web-1 is ACTIVE",
         "msg": "Timed out waiting for instance web-1 to be ACTIVE", "failure": {"status": None, "code": "timeout"}}))
     markdown, report = finish(callback, tmp_path)
     assert report["results"][0]["status"] == "failed" and report["results"][0]["changed"] is True
     assert "| 1 | **failed** after changes | `civo_instance` | `web-1 (i-1)` | `create instance web-1" in markdown
-    assert "The task failed after a change: the actions above were done." in markdown
+    assert "The task failed after a change: the actions above were done; it failed at `wait until instance web-1 is ACTIVE`." in markdown
+    assert report["results"][0]["failed_action"] == "wait until instance web-1 is ACTIVE"
     assert "Failure: status -, code `timeout`, reason -" in markdown
     assert PASSWORD not in markdown
 
