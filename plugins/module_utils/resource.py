@@ -335,6 +335,7 @@ class ResourceModule(ResourceApi, VmopsModule):
         else:
             plan = Plan(before=self.summary(current))
             self.refuse_immutable(current)
+            self.before_updates(plan, current)
             for update, body, changes in self.updates(current):
                 plan.step(self.describe_update(current, changes), self.send_update, update, body,
                           changes=changes)
@@ -351,6 +352,9 @@ class ResourceModule(ResourceApi, VmopsModule):
 
     def check_delete(self, current):
         """Raise to refuse deleting ``current`` (e.g. a default network)."""
+
+    def before_updates(self, plan, current):
+        """Steps (or refusals) before the in-place updates of an existing object (e.g. a detach)."""
 
     def extra_steps(self, plan, current):
         """Steps beyond the declared fields (rules, attachments, waits); ``current`` None = created."""
@@ -488,6 +492,26 @@ class ResourceModule(ResourceApi, VmopsModule):
     def delete(self, current):
         self.delete_object(current["id"])
         return None
+
+
+def network_id(module, value, current=None):
+    """``Field.resolve`` for a Civo network given by id or label (no request when it is ``current``)."""
+    if value == current:
+        return value
+    nets = module.api("GET", "/v2/networks", check=answer_list)
+    found = [n for n in nets if value in (n.get("id"), n.get("label"))]
+    if len(found) != 1:
+        raise InvalidParameterError("network %r is not one network of region %s; networks: %s" % (
+            value, module.client.region, ", ".join(sorted(str(n.get("label")) for n in nets))))
+    return found[0]["id"]
+
+
+def default_network_id(module):
+    """The id of the region's default network (one list request)."""
+    nets = [n for n in module.api("GET", "/v2/networks", check=answer_list) if n.get("default")]
+    if len(nets) != 1:
+        raise InvalidParameterError("region %s has no single default network; give network" % module.client.region)
+    return nets[0]["id"]
 
 
 class ResourceInfoModule(ResourceApi, InfoModule):

@@ -151,7 +151,8 @@ import copy
 import ipaddress
 
 from ansible_collections.vmops.cloud.plugins.module_utils.resource import (
-    ApiError, Field, InvalidParameterError, ResourceModule, Update, answer_list, answer_object, resource_spec)
+    ApiError, Field, InvalidParameterError, ResourceModule, Update, answer_list, answer_object, default_network_id, network_id,
+    resource_spec)
 
 DEFAULT_RULES = [("tcp", p, p, ("0.0.0.0/0",), "ingress", "allow", None) for p in ("22", "80", "443")]
 RULE_SPEC = dict(
@@ -188,17 +189,6 @@ def describe(key):
                                      " (%s)" % key[6] if key[6] else "")
 
 
-def resolve_network(module, value, current):
-    if value == current:
-        return value
-    nets = module.api("GET", "/v2/networks", check=answer_list)
-    found = [n for n in nets if value in (n.get("id"), n.get("label"))]
-    if len(found) != 1:
-        raise InvalidParameterError("network %r is not one network of region %s; networks: %s" % (
-            value, module.client.region, ", ".join(sorted(str(n.get("label")) for n in nets))))
-    return found[0]["id"]
-
-
 class CivoFirewall(ResourceModule):
     resource_key = "firewall"
     path = "firewalls"
@@ -208,7 +198,7 @@ class CivoFirewall(ResourceModule):
     duplicate_codes = ("database_firewall_duplicate_name", "firewall_duplicate")
     fields = (
         Field("name", update=Update()),
-        Field("network", key="network_id", immutable=True, resolve=resolve_network,
+        Field("network", key="network_id", immutable=True, resolve=network_id,
               hint="a firewall stays in its network; make a new firewall"),
     )
     argument_spec = resource_spec(
@@ -231,15 +221,9 @@ class CivoFirewall(ResourceModule):
     def create_body(self):
         body = super(CivoFirewall, self).create_body()
         if "network_id" not in body:
-            body["network_id"] = self.default_network()
+            body["network_id"] = default_network_id(self)
         body["create_rules"] = self.params["create_default_rules"]
         return body
-
-    def default_network(self):
-        nets = [n for n in self.api("GET", "/v2/networks", check=answer_list) if n.get("default")]
-        if len(nets) != 1:
-            raise InvalidParameterError("region %s has no single default network; give network" % self.client.region)
-        return nets[0]["id"]
 
     def current_rules(self, current):
         if current is None:
