@@ -38,7 +38,6 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.vmops.cloud.plugins.module_utils._http import (  # noqa: F401 (re-exported)
-    AmbiguousRequestError,
     ApiError,
     InvalidParameterError,
     MalformedResponseError,
@@ -406,8 +405,7 @@ class ResourceModule(ResourceApi, VmopsModule):
                    if f.immutable or f.update is None]
         if not refused:
             return
-        parts = ["%s (current %s, wanted %s)%s" % (f.option, short(have), short(want),
-                                                  ": %s" % f.hint if f.hint else "")
+        parts = ["%s (current %s, wanted %s)%s" % (f.option, short(have), short(want), ": " + f.hint if f.hint else "")
                  for f, have, want in refused]
         raise ApiError("%s cannot change in place: %s" % (self.label(current), "; ".join(parts)),
                        code="immutable_field", reason=", ".join(f.option for f, dummy, dummy2 in refused))

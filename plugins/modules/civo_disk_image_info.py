@@ -14,8 +14,8 @@ short_description: List the Civo disk images
 version_added: 0.1.0
 author: vmops.cloud contributors (@vmops)
 description:
-  - Lists the disk images of a Civo region (C(GET /v2/disk_images)), for example to pick a valid
-    O(vmops.cloud.civo_instance#module:image). Image ids differ from region to region; names do not.
+  - Lists the disk images of a Civo region (C(GET /v2/disk_images)), for example to pick a valid image for
+    M(vmops.cloud.civo_instance). Image ids differ from region to region; names do not.
   - By default the Kubernetes node images (names starting with C(k3s) or C(talos)) are left out unless O(all=true).
   - Reads only; never changes anything.
 extends_documentation_fragment:

@@ -14,8 +14,8 @@ short_description: List the Civo instance sizes
 version_added: 0.1.0
 author: vmops.cloud contributors (@vmops)
 description:
-  - Lists the sizes of Civo (C(GET /v2/sizes)) with their CPU, RAM, disk and transfer, for example to pick a valid
-    O(vmops.cloud.civo_instance#module:size).
+  - Lists the sizes of Civo (C(GET /v2/sizes)) with their CPU, RAM, disk and transfer, for example to pick a valid size for
+    M(vmops.cloud.civo_instance).
   - By default only instance sizes are listed; Kubernetes, database and Kubeflow sizes (names with C(.kube.),
     C(.k3s.), C(.db.) or C(.kf.)) are left out unless O(all=true).
   - Reads only; never changes anything.

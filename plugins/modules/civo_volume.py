@@ -17,7 +17,7 @@ description:
   - Manages the volumes of a Civo region (C(/v2/volumes)), found by O(name) or O(id).
   - O(state=attached) attaches the volume to O(instance) (moving it from another instance if needed);
     O(state=detached) detaches it; O(state=present) leaves the attachment as it is.
-  - A larger O(size_gb) grows the volume in place. Civo grows only detached volumes and never shrinks one: a smaller
+  - A larger O(size_gb) grows the volume in place. Civo grows only detached volumes and never shrinks one; a smaller
     size, or a larger one while the volume is attached (unless O(state=detached)), is refused with a message.
   - The network and the volume type cannot change, and Civo cannot rename a volume; such changes are refused.
   - O(state=absent) detaches the volume first if it is attached, then deletes it.
