@@ -37,14 +37,16 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import (  # noqa: F401 (re-exported)
+from ._http import path_segment
+from .base import (  # noqa: F401 (errors re-exported for the resource modules)
     ApiError,
+    InfoModule,
     InvalidParameterError,
     MalformedResponseError,
-    path_segment,
+    Plan,
+    VmopsModule,
 )
-from ansible_collections.vmops.cloud.plugins.module_utils.base import InfoModule, Plan, VmopsModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import CIVO
+from .civo import CIVO
 
 # The listed page size of paged lists (``/v2/ips``); the API documents no maximum.
 PAGE_SIZE = 1000
@@ -450,6 +452,7 @@ class ResourceModule(ResourceApi, VmopsModule):
             if answer is None:
                 raise
             self.adopted = True
+        self.applied(answer)  # created: a failure from here on still reports the change
         obj = self.settle_duplicates(name, answer)
         if self.adopted or obj.get("id") != answer.get("id"):
             self.converge(obj)

@@ -59,7 +59,7 @@ disk_images:
             "distribution": "ubuntu", "label": "focal"}]
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils.resource import ResourceInfoModule
+from ..module_utils.resource import ResourceInfoModule
 
 
 class CivoDiskImageInfo(ResourceInfoModule):

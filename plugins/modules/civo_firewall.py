@@ -150,7 +150,7 @@ actions:
 import copy
 import ipaddress
 
-from ansible_collections.vmops.cloud.plugins.module_utils.resource import (
+from ..module_utils.resource import (
     ApiError, Field, InvalidParameterError, ResourceModule, Update, answer_list, answer_object, default_network_id, network_id,
     resource_spec)
 

@@ -54,7 +54,7 @@ firewalls:
   sample: [{"id": "f1...", "name": "web", "network_id": "n1...", "instance_count": 0, "rules": []}]
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils.resource import ResourceInfoModule, answer_list
+from ..module_utils.resource import ResourceInfoModule, answer_list
 
 
 class CivoFirewallInfo(ResourceInfoModule):

@@ -101,7 +101,7 @@ actions:
 
 import ipaddress
 
-from ansible_collections.vmops.cloud.plugins.module_utils.resource import (
+from ..module_utils.resource import (
     ApiError, Field, InvalidParameterError, ResourceModule, Update, resource_spec)
 
 

@@ -53,7 +53,7 @@ networks:
   sample: [{"id": "a1b2...", "label": "default", "default": true, "cidr": "192.168.0.0/16", "status": "Active"}]
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils.resource import ResourceInfoModule
+from ..module_utils.resource import ResourceInfoModule
 
 
 class CivoNetworkInfo(ResourceInfoModule):

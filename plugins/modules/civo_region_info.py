@@ -46,7 +46,7 @@ regions:
             "out_of_capacity": false}]
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils.resource import ResourceInfoModule
+from ..module_utils.resource import ResourceInfoModule
 
 
 class CivoRegionInfo(ResourceInfoModule):

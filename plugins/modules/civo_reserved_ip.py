@@ -95,7 +95,7 @@ actions:
 
 import copy
 
-from ansible_collections.vmops.cloud.plugins.module_utils.resource import Field, ResourceModule, Update, resource_spec
+from ..module_utils.resource import Field, ResourceModule, Update, resource_spec
 
 FREE = {"id": "", "type": "", "name": ""}
 
@@ -145,6 +145,7 @@ class CivoReservedIp(ResourceModule):
         body = dict(action="assign", assign_to_id=instance_id, assign_to_type="instance") if instance_id else dict(
             action="unassign")
         self.api("POST", self.item_path(current["id"], "actions"), data=body, safe=True)
+        self.applied(current)
         if self.params["wait"]:
             return self.wait_for(lambda: self.get(current["id"]), lambda ip: assignee(ip) == instance_id,
                                  "%s to be %s" % (self.label(current), "assigned to instance %s" % instance_id

@@ -50,7 +50,7 @@ reserved_ips:
   sample: [{"id": "9f1c...", "name": "web-ip", "ip": "74.220.1.3", "assigned_to": {"id": "", "type": "", "name": ""}}]
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils.resource import ResourceInfoModule
+from ..module_utils.resource import ResourceInfoModule
 
 
 class CivoReservedIpInfo(ResourceInfoModule):

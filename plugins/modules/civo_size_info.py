@@ -52,7 +52,7 @@ sizes:
             "selectable": true}]
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils.resource import ResourceInfoModule
+from ..module_utils.resource import ResourceInfoModule
 
 NOT_INSTANCE = (".kube.", ".k3s.", ".db.", ".kf.")
 

@@ -100,7 +100,7 @@ actions:
   sample: ["create volume 'data'", "attach volume 'data' to instance 4a07..."]
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils.resource import (
+from ..module_utils.resource import (
     ApiError, Field, InvalidParameterError, ResourceModule, Update, default_network_id, network_id, resource_spec)
 
 

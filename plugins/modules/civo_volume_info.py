@@ -51,7 +51,7 @@ volumes:
   sample: [{"id": "c0ff...", "name": "data", "size_gb": 20, "instance_id": "", "status": "available"}]
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils.resource import ResourceInfoModule
+from ..module_utils.resource import ResourceInfoModule
 
 
 class CivoVolumeInfo(ResourceInfoModule):
