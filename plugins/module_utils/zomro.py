@@ -272,11 +272,11 @@ class ZomroClient(object):
 
 
 def describe_status(value):
-    """A Zomro instance's state for wait messages: its ``fotbo_status`` (rescue state), else ``status``."""
+    """A Zomro instance's state for wait messages: its ``instance_status`` or ``fotbo_status``, else ``status``."""
     if value is None:
         return "absent"
     if isinstance(value, dict):
-        for key in ("fotbo_status", "status"):
+        for key in ("instance_status", "fotbo_status", "status"):
             if key in value:
                 return "%s=%s" % (key, unwrap(value[key]))
     return repr(value)[:100]
