@@ -3,7 +3,8 @@
     with RewriteProxy(emulator.url, rewrite) as proxy:
         ... point api_url at proxy.url ...
 
-``rewrite(request, status, body)`` gets the forwarded request (``method``, ``path``, ``query``,
+``forward(request)`` (optional) may change ``request["headers"]`` and ``request["body"]`` before they
+are sent on.  ``rewrite(request, status, body)`` gets the forwarded request (``method``, ``path``, ``query``,
 ``headers``, ``body``), the emulator's status and body (bytes) and returns ``(status, body)`` to
 answer instead (``None`` keeps the answer).  Tests use it for what the emulator does not do by
 itself: hostile values in the account's own data, error pages that echo the request's headers.
@@ -20,11 +21,12 @@ HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length"
 
 
 class RewriteProxy:
-    def __init__(self, upstream, rewrite):
+    def __init__(self, upstream, rewrite, forward=None):
         target = urlsplit(upstream)
         assert target.hostname in ("127.0.0.1", "localhost", "::1"), "the proxy forwards to loopback only"
         self.upstream = upstream.rstrip("/")
         self.rewrite = rewrite
+        self.forward = forward
         self.requests = []
         proxy = self
 
@@ -41,8 +43,11 @@ class RewriteProxy:
                 request = {"method": self.command, "path": parts.path, "query": parse_qs(parts.query),
                            "headers": dict(self.headers.items()), "body": body}
                 proxy.requests.append(request)
-                headers = dict((k, v) for k, v in self.headers.items() if k.lower() not in HOP_HEADERS)
-                resp = requests.request(self.command, proxy.upstream + self.path, headers=headers, data=body,
+                sent = dict(request, headers=dict(request["headers"]))
+                if proxy.forward is not None:
+                    proxy.forward(sent)
+                headers = dict((k, v) for k, v in sent["headers"].items() if k.lower() not in HOP_HEADERS)
+                resp = requests.request(self.command, proxy.upstream + self.path, headers=headers, data=sent["body"],
                                         timeout=60, allow_redirects=False)
                 status, out = resp.status_code, resp.content
                 changed = proxy.rewrite(request, status, out)
