@@ -152,3 +152,73 @@ def test_civo_hostile_values_never_run_code(emulator, tmp_path, core):
         assert proc.returncode == 0, proc.stderr
         assert hostile.fired() == []
         assert json.dumps(hostile.payload("notes"))[1:-1] in proc.stdout
+
+
+def zomro_rewrite(hostile):
+    def rewrite(request, status, body):
+        if b"func=instances" not in request["body"] or status != 200:
+            return None
+        doc = json.loads(body)
+        for elem in doc["doc"].get("elem") or []:
+            elem["os"] = {"$": hostile.payload("os")}
+            # a nested value, as BILLmanager sometimes sends createdate: [{"$": ...}]
+            elem["createdate"] = [{"$": hostile.payload("nested")}]
+            if elem["id"]["$"] == "5203773":
+                elem["servername"] = {"$": hostile.payload("servername")}
+        return status, json.dumps(doc).encode()
+    return rewrite
+
+
+ZOMRO_PLAY = """
+- hosts: zomro
+  gather_facts: false
+  tasks:
+    - ansible.builtin.debug:
+        var: zomro_os
+    - ansible.builtin.debug:
+        var: zomro_createdate
+    - ansible.builtin.debug:
+        var: inventory_hostname
+    - ansible.builtin.debug:
+        msg: "SEEN={{ zomro_os }}|{{ zomro_createdate[0]['$'] }}|{{ copied }}"
+    - ansible.builtin.template:
+        src: {template}
+        dest: "{out}/{{{{ zomro_id }}}}.txt"
+        mode: "0600"
+      delegate_to: localhost
+"""
+
+
+def test_zomro_hostile_values_never_run_code(emulator, tmp_path, core):
+    bin_dir, python = core
+    emulator.seed(zomro_instances=1)
+    hostile = Hostile(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / "t.j2").write_text("{{ zomro_os }}|{{ zomro_createdate[0]['$'] }}|{{ copied }}|"
+                                   "{{ inventory_hostname }}\n")
+    play = tmp_path / "play.yml"
+    play.write_text(ZOMRO_PLAY.replace("{template}", str(tmp_path / "t.j2")).replace("{out}", str(out))
+                    .replace("{{{{", "{{").replace("}}}}", "}}"))
+    with RewriteProxy(emulator.url, zomro_rewrite(hostile)) as proxy:
+        inv = tmp_path / "hostile.zomro.yml"
+        inv.write_text(yaml.safe_dump({
+            "plugin": "vmops.cloud.zomro", "api_url": proxy.url + "/", "username": emulator.zomro_user,
+            "password": emulator.zomro_password, "compose": {"copied": "zomro_os"},
+            "keyed_groups": [{"key": "zomro_os", "prefix": "os"}],
+            "cache": True, "cache_plugin": "ansible.builtin.jsonfile",
+            "cache_connection": str(tmp_path / "cache"), "cache_timeout": 600}))
+        for attempt in ("api", "cache"):
+            before = len(proxy.requests)
+            proc = run(bin_dir, python, ["ansible-playbook", str(play), "-i", str(inv), "-c", "local"])
+            assert proc.returncode == 0, proc.stdout + proc.stderr
+            assert hostile.fired() == [], (attempt, proc.stdout)
+            assert "SEEN=%s|%s|%s" % (hostile.payload("os"), hostile.payload("nested"),
+                                      hostile.payload("os")) in proc.stdout
+            assert '"inventory_hostname": "%s"' % hostile.payload("servername") in proc.stdout
+            written = sorted(p.read_text() for p in out.iterdir())
+            assert len(written) == 2
+            assert any(t.rstrip("\n").endswith("|" + hostile.payload("servername")) for t in written)
+            assert all(t.startswith("%s|%s|%s|" % (hostile.payload("os"), hostile.payload("nested"),
+                                                   hostile.payload("os"))) for t in written)
+            assert len(proxy.requests) == (before if attempt == "cache" else before + 2)  # auth + instances
