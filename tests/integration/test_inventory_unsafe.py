@@ -222,3 +222,14 @@ def test_zomro_hostile_values_never_run_code(emulator, tmp_path, core):
             assert all(t.startswith("%s|%s|%s|" % (hostile.payload("os"), hostile.payload("nested"),
                                                    hostile.payload("os"))) for t in written)
             assert len(proxy.requests) == (before if attempt == "cache" else before + 2)  # auth + instances
+
+
+def test_inventory_unit_tests_pass_on_the_oldest_core():
+    """The plugins' and the helper's unit tests (nested values unsafe, scrubbing, cache keys) on ansible-core 2.17."""
+    bin_dir = core_bin(OLDEST)
+    proc = subprocess.run([str(bin_dir / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "tests/unit/plugins/inventory", "tests/unit/plugins/plugin_utils"],
+                          capture_output=True, text=True, env=base_env(), timeout=600, cwd=str(REPO))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    summary = proc.stdout.strip().splitlines()[-1]
+    assert " passed" in summary and "failed" not in summary and "skipped" not in summary, summary
