@@ -126,7 +126,7 @@ options:
         O(compose), O(groups) and O(keyed_groups); so they see the host variables from the API and C(ansible_host),
         not composed variables.
       - A condition that fails to evaluate leaves the instance out, or is an error when O(strict) is on.
-      - With O(cache) on they apply to the cached listing: changing them needs no new request.
+      - With O(cache) on they apply to the cached listing, so changing them needs no new request.
     type: list
     elements: str
     default: []

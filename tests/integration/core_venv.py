@@ -18,8 +18,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 
-# The oldest release meta/runtime.yml admits (requires_ansible: ">=2.17.0").
+# The oldest release meta/runtime.yml admits (requires_ansible: ">=2.17.0"), and the newest one released
+# (it needs Python 3.12, which scripts/_core_venv.sh finds).
 OLDEST = "2.17"
+NEWEST = "2.21"
 
 _FOUND = {}
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from core_venv import OLDEST, core_bin, core_version
+from core_venv import NEWEST, OLDEST, core_bin, core_version
 from rewrite_proxy import RewriteProxy
 from runner import BIN, REPO, base_env
 
@@ -26,7 +26,7 @@ STRICT_ENV = {"ANSIBLE_INVENTORY_UNPARSED_FAILED": "1"}
 FIELDS = ("tags", "reverse_dns", "notes", "hostname", "nested", "servername", "os")
 
 
-@pytest.fixture(params=["pinned", OLDEST], ids=lambda v: "core-" + v)
+@pytest.fixture(params=["pinned", OLDEST, NEWEST], ids=lambda v: "core-" + v)
 def core(request):
     """``(bin directory, python)`` of the ansible-core under test."""
     if request.param == "pinned":
