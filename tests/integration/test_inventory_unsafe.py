@@ -123,8 +123,9 @@ def test_civo_hostile_values_never_run_code(emulator, tmp_path, core):
             assert hostile.fired() == [], (attempt, proc.stdout)
             # the text is shown as it is, never evaluated
             assert hostile.payload("tags") in proc.stdout and hostile.payload("nested") in proc.stdout
-            assert ("SEEN=web,%s|%s|%s|%s" % (hostile.payload("tags"), hostile.payload("reverse_dns"),
-                                             hostile.payload("reverse_dns"), hostile.payload("notes"))) in proc.stdout
+            seen = "SEEN=web,%s|%s|%s|%s" % (hostile.payload("tags"), hostile.payload("reverse_dns"),
+                                             hostile.payload("reverse_dns"), hostile.payload("notes"))
+            assert seen in proc.stdout
             written = sorted(p.read_text() for p in out.iterdir())
             assert len(written) == 2
             for text in written:
