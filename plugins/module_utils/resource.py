@@ -45,6 +45,7 @@ from ansible_collections.vmops.cloud.plugins.module_utils._http import (  # noqa
     path_segment,
 )
 from ansible_collections.vmops.cloud.plugins.module_utils.base import InfoModule, Plan, VmopsModule
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import CIVO
 
 # The listed page size of paged lists (``/v2/ips``); the API documents no maximum.
 PAGE_SIZE = 1000
@@ -248,7 +249,7 @@ class ResourceApi(object):
 class ResourceModule(ResourceApi, VmopsModule):
     """A plain resource: ``find`` -> ``plan`` (create / update / refuse / delete) -> steps."""
 
-    provider = "civo"
+    provider = CIVO
     waits = False
     #: the module option that holds the name
     name_option = "name"
@@ -493,7 +494,7 @@ class ResourceModule(ResourceApi, VmopsModule):
 class ResourceInfoModule(ResourceApi, InfoModule):
     """``_info`` of a resource kind: every object, or those of an ``id`` / exact ``name``."""
 
-    provider = "civo"
+    provider = CIVO
     #: the result key of the list (``ssh_keys``)
     list_key = "items"
     name_option = "name"

@@ -23,6 +23,7 @@ from ansible_collections.vmops.cloud.plugins.module_utils._http import (
     body_excerpt,
     create_or_adopt,
 )
+from .provider import Provider
 
 DEFAULT_API_URL = "https://api.zomro.com/"
 
@@ -268,3 +269,21 @@ class ZomroClient(object):
     def unrescue(self, elid):
         """Leave rescue mode.  The call has no ``sok`` but is an action: never retried blindly."""
         return self.call("instances.fleio.unrescue", safe=False, elid=str(elid))
+
+
+def describe_status(value):
+    """A Zomro instance's state for wait messages: its ``fotbo_status`` (rescue state), else ``status``."""
+    if value is None:
+        return "absent"
+    if isinstance(value, dict):
+        for key in ("fotbo_status", "status"):
+            if key in value:
+                return "%s=%s" % (key, unwrap(value[key]))
+    return repr(value)[:100]
+
+
+# The provider as the module frame sees it (see provider.py): modules name it as ``provider = ZOMRO``.
+ZOMRO = Provider("zomro", zomro_argument_spec, ZomroClient.from_params,
+                 module_kwargs=dict(required_together=[["username", "password"]],
+                                    required_one_of=[["username", "auth_token"]]),
+                 describe=describe_status)
