@@ -28,15 +28,16 @@ __metaclass__ = type
 import hashlib
 import re
 
-try:
-    from urllib.parse import quote, quote_plus, urlsplit
-except ImportError:  # pragma: no cover - controller code runs on Python 3
-    from urllib import quote, quote_plus  # noqa: F401
-    from urlparse import urlsplit  # noqa: F401
-
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.inventory.group import to_safe_group_name
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+from ansible_collections.vmops.cloud.plugins.module_utils._http import (
+    REDACTED,
+    add_secret,
+    scrub as _scrub,
+    url_credentials,
+)
 
 try:
     from ansible.utils.unsafe_proxy import wrap_var as _wrap_var
@@ -47,10 +48,7 @@ except ImportError:  # pragma: no cover - a core without the unsafe proxy tags d
 CACHE_FORMAT = 2
 # PBKDF2 rounds of the cache digest: a Zomro password may be guessable, so make each guess cost.
 CACHE_KEY_ROUNDS = 100000
-MASK = "********"
-# Secrets shorter than this are not searched for in messages (they would mask ordinary words).
-MIN_SECRET_LENGTH = 4
-
+MASK = REDACTED
 _PREFIX_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)?$")
 _VAR_RE = re.compile(r"[^A-Za-z0-9_]")
 
@@ -63,29 +61,14 @@ def make_unsafe(value):
 
 
 def url_secrets(url):
-    """The user name and password of ``user:pass@`` in ``url`` (empty list when there are none)."""
-    try:
-        parts = urlsplit(str(url or ""))
-        found = [parts.password, parts.username]
-    except ValueError:
-        found = []
-    return [s for s in found if s]
+    """The user name and password of ``user:pass@`` in ``url``, decoded (empty list when there are none)."""
+    return url_credentials(str(url or ""))
 
 
 def scrub(text, secrets):
-    """``text`` with every secret of ``secrets`` (and its URL-encoded forms) replaced by ``********``."""
-    text = str(text)
-    forms = set()
-    for secret in secrets:
-        if secret is None:
-            continue
-        secret = str(secret)
-        if len(secret) < MIN_SECRET_LENGTH:
-            continue
-        forms.update([secret, quote(secret, safe=""), quote_plus(secret), quote(secret)])
-    for form in sorted(forms, key=len, reverse=True):  # longest first: a secret may contain another
-        text = text.replace(form, MASK)
-    return text
+    """``text`` with every secret of ``secrets`` (their URL-encoded forms too), every secret registered with the
+    transport and every ``user:pass@`` of a URL replaced by ``********`` (the transport's ``scrub``)."""
+    return _scrub(str(text), [str(s) for s in secrets if s is not None])
 
 
 def cache_digest(credential, scope):
@@ -222,6 +205,8 @@ class CloudInventory(BaseInventoryPlugin, Constructable, Cacheable):
 
     def safe_fetch(self, settings):
         """``fetch`` with every failure turned into a message without a secret (and no traceback chain)."""
+        for secret in self.secrets(settings):
+            add_secret(secret)  # the transport scrubs every message it builds of them, too
         try:
             return self.fetch(settings)
         except AnsibleParserError as exc:

@@ -91,8 +91,12 @@ def test_scrub_ignores_empty_and_short_values_and_masks_longest_first():
     assert helper.scrub("token=abcd-efgh", ["abcd", "abcd-efgh"]) == "token=" + helper.MASK
 
 
+def test_scrub_masks_url_credentials_without_being_told():
+    assert helper.scrub("GET http://deploy:s3cret@127.0.0.1:1/v2 failed", []) == "GET http://********@127.0.0.1:1/v2 failed"
+
+
 def test_url_secrets():
-    assert sorted(helper.url_secrets("http://deploy:pa%73s@127.0.0.1:8080/x")) == ["deploy", "pa%73s"]
+    assert sorted(helper.url_secrets("http://deploy:pa%73s@127.0.0.1:8080/x")) == ["deploy", "pass"]
     assert helper.url_secrets("https://api.civo.com") == []
     assert helper.url_secrets(None) == []
 
