@@ -16,7 +16,7 @@ set -uo pipefail
 # shellcheck source=scripts/_env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 
-DEFAULT_STAGES=(sanity units integration compat lint docs changelog build molecule reliability ee runner docsite)
+DEFAULT_STAGES=(sanity units integration compat lint docs changelog build molecule reliability ee runner gitops docsite)
 PY_VERSION="3.11"
 # ansible-test needs a real (non-symlinked) collection tree; see scripts/_sync_collection.py.
 AT_ROOT="$BUILD/ansible-test"
@@ -328,6 +328,14 @@ stage_runner() {
     setup_collection_path
     cd "$REPO" || return 1
     run_pytest tests/ee/test_runner.py
+}
+
+stage_gitops() {
+    # The GitOps guide's plan (--check --diff) and apply steps through ansible-runner, with the
+    # vmops.cloud.changes callback's Markdown/JSON reports checked (tests/ee/test_gitops.py).
+    setup_collection_path
+    cd "$REPO" || return 1
+    run_pytest tests/ee/test_gitops.py
 }
 
 stage_docsite() {
