@@ -148,7 +148,7 @@ class ZomroClient(object):
     def __init__(self, api_url=DEFAULT_API_URL, username=None, password=None, auth_token=None,
                  api_timeout=30, api_retries=5, validate_certs=True, transport=None, **unused):
         self.url = api_url or DEFAULT_API_URL
-        if not re.match(r"^https?://", self.url):
+        if not re.match(r"^https?://", self.url, re.IGNORECASE):
             raise InvalidParameterError("api_url must start with http:// or https://")
         if not auth_token and not (username and password):
             raise InvalidParameterError(

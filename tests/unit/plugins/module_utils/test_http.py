@@ -757,3 +757,11 @@ def test_errors_that_cannot_pass_by_themselves_are_not_transient():
         with pytest.raises(ApiError) as err:
             tr.request("GET", URL)
         assert err.value.transient is False
+
+
+@pytest.mark.parametrize("url", ["HTTPS://api.example.test", "Https://api.example.test/", "HTTP://127.0.0.1:8080"])
+def test_the_clients_accept_the_scheme_in_any_case(url):
+    from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient
+    from ansible_collections.vmops.cloud.plugins.module_utils.zomro import ZomroClient
+    CivoClient(api_key="k" * 10, api_url=url, transport=transport(FakeSession()))
+    ZomroClient(api_url=url, username="u", password="p" * 8, transport=transport(FakeSession()))
