@@ -252,7 +252,7 @@ class CivoClient(object):
             raise InvalidParameterError("api_key is required: give the api_key option or set the environment "
                                         "variable %s" % " or ".join(API_KEY_ENV))
         self.base_url = (api_url or DEFAULT_API_URL).rstrip("/")
-        if not re.match(r"^https?://", self.base_url):
+        if not re.match(r"^https?://", self.base_url, re.IGNORECASE):
             raise InvalidParameterError("api_url must start with http:// or https://")
         self.region = (region or DEFAULT_REGION).upper()
         self.retries = api_retries
