@@ -91,7 +91,7 @@ instances:
       sample: active
     rescue_status:
       description:
-        - The same as RV(instances[].state) (kept for compatibility).
+        - The same as C(state) (kept for compatibility).
       type: str
       sample: active
     ip:
