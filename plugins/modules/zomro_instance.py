@@ -58,7 +58,7 @@ notes:
   - Supports check mode (no request that changes anything is sent) and diff mode (the instance state before and
     after).
   - With O(wait=true) the module waits until the instance state is V(active) (V(stopped) for O(state=stopped)). The
-    wait is a step of its own in RV(actions): when it fails, the result still says C(changed=true) and what was sent.
+    wait is a step of its own in RV(actions); when it fails, the result still says C(changed=true) and what was sent.
   - When the instance is in a state in progress (for example V(stopping)) and O(wait=true), the module waits for it
     to settle before it decides; when it is already on its way to O(state) it only waits. With O(wait=false) a state
     in progress that is not on the way to O(state) fails.

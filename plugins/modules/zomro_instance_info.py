@@ -35,7 +35,7 @@ extends_documentation_fragment:
 notes:
   - Requests per run, 1 (the instance list), plus 1 (the rescue preview) with O(rescue_images=true). Logging in
     with O(username) and O(password) adds one C(func=auth) request, unless a valid O(auth_token) is given too.
-    Every page of the instance list is read (C(p_cnt), C(p_num)): one more request per 1000 instances.
+    Every page of the instance list is read (C(p_cnt), C(p_num)), one more request per 1000 instances.
 """
 
 EXAMPLES = r"""
@@ -188,6 +188,7 @@ class ZomroInstanceInfoModule(ZomroModuleMixin, InfoModule):
             images, dummy = self.client.rescue_images(found[0]["id"])
             result["rescue_images"] = [rescue_image_summary(i) for i in images]
         return result
+
 
 def main():
     ZomroInstanceInfoModule.main()

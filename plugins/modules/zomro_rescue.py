@@ -73,7 +73,7 @@ notes:
     plus those reads. Disabling, 2 plus those reads. Logging in with O(username) and O(password) adds one
     C(func=auth) request, unless a valid O(auth_token) is given too. The instance list is read page by page
     (C(p_cnt), C(p_num)); an account of more than 1000 instances costs one more request per 1000.
-  - The wait is a step of its own in RV(actions): when it fails (a timeout, a session that expired with only
+  - The wait is a step of its own in RV(actions); when it fails (a timeout, a session that expired with only
     O(auth_token) given), the result still says C(changed=true) and what was sent.
   - An account with two-factor authentication cannot log in with O(username) and O(password) (the API asks for a
     one-time code, C(func=totp.confirm)); the module fails saying so. Give a confirmed session as O(auth_token).
