@@ -17,16 +17,21 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import email.utils
+import ipaddress
 import random
 import re
+import threading
 import time
 import traceback
 from html import unescape as html_unescape
 
 try:
-    from urllib.parse import quote
+    from urllib.parse import quote, quote_plus, unquote, urlsplit, urlunsplit
 except ImportError:  # pragma: no cover - Python 2 is not supported
-    from urllib import quote
+    from urllib import quote, quote_plus, unquote
+    from urlparse import urlsplit, urlunsplit
+
+from ._version import COLLECTION_VERSION
 
 REQUESTS_IMPORT_ERROR = None
 try:
@@ -37,7 +42,6 @@ except ImportError:  # pragma: no cover - exercised via missing_required_lib
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-COLLECTION_VERSION = "0.1.0"
 USER_AGENT = "vmops.cloud/%s" % COLLECTION_VERSION
 
 # Methods that may be repeated without changing the outcome.  A POST (and a
@@ -51,9 +55,27 @@ MAX_BACKOFF = 30.0
 # Longest per-request timeout (seconds): larger values overflow the socket layer.
 MAX_TIMEOUT = 86400
 
+# Adoption after an ambiguous create (``create_or_adopt``): before the create is sent again, the
+# object is looked for ADOPT_LOOKS times spread over a window as long as the request's own timeout
+# (a request the client gave up on after T seconds can be held by a proxy and applied up to about T
+# seconds later), at least ADOPT_MIN_WINDOW and at most ADOPT_MAX_WINDOW seconds.
+ADOPT_LOOKS = 4
+ADOPT_MIN_WINDOW = 2.0
+ADOPT_MAX_WINDOW = 60.0
+
+# Registered secrets shorter than this are not scrubbed (they would blank out ordinary words).
+MIN_SECRET_LENGTH = 4
+REDACTED = "********"
+
 
 class ApiError(Exception):
     """An API call failed; ``failure()`` is what modules put in ``failure``."""
+
+    #: True for a failure that may pass by itself (5xx, 429, connection error, malformed answer to a
+    #: read): a wait keeps polling through it until its deadline.
+    transient = False
+    #: seconds the API asked to wait (``Retry-After``), if it did.
+    retry_after = None
 
     def __init__(self, message, status=None, code=None, reason=None):
         super(ApiError, self).__init__(message)
@@ -82,7 +104,11 @@ class AmbiguousRequestError(ApiError):
     The connection dropped, timed out or a gateway error came back after the
     request was sent.  The caller must look for what the request may have
     created before deciding to send it again (see ``create_or_adopt``).
+    ``window`` is how long (seconds) the request may still be applied after this failure: the
+    transport's timeout (a proxy may hold a request as long again before passing it on).
     """
+
+    window = None
 
 
 class MalformedResponseError(ApiError):
@@ -98,7 +124,15 @@ class MalformedResponseError(ApiError):
 
 
 class Transport(object):
-    """A ``requests`` session with the retry policy of the collection."""
+    """A ``requests`` session with the retry policy of the collection.
+
+    Secrets: every message and failure the transport builds is scrubbed of the secrets registered
+    with ``add_secret`` (clients register their API key, password and session ids), of the
+    ``Authorization`` header it sends and of credentials inside a URL (``user:pass@``).
+
+    Deadlines: inside ``with deadline(...)`` (a wait sets one) the transport never sleeps past the
+    deadline and gives up at it, whatever ``retries`` or ``Retry-After`` say.
+    """
 
     def __init__(self, timeout=30, retries=5, validate_certs=True, backoff_base=0.5,
                  backoff_cap=8.0, sleep=time.sleep, session=None, error_parser=None):
@@ -115,15 +149,61 @@ class Transport(object):
         self.session.headers["User-Agent"] = USER_AGENT
         self.error_parser = error_parser or default_error_parser
         self.request_count = 0
+        self.secrets = set()
+        #: messages for the user (e.g. a key sent in clear text); modules show them as warnings.
+        self.warnings = []
+        self._warned_hosts = set()
 
-    def backoff(self, attempt, retry_after=None):
-        """Pause before retry number ``attempt`` (0-based)."""
+    # -- secrets -------------------------------------------------------------
+
+    def add_secret(self, value):
+        """Register a secret (API key, password, session id): it never appears in a message we build."""
+        if add_secret(value):
+            self.secrets.add(value)
+        return value
+
+    def scrub(self, text):
+        """``text`` without any registered secret."""
+        return scrub(text, self.secrets)
+
+    def _register_request_secrets(self, url):
+        auth = self.session.headers.get("Authorization")
+        if auth:
+            self.add_secret(auth)
+            scheme, dummy, token = str(auth).strip().partition(" ")
+            self.add_secret(token.strip() or scheme)
+        for value in url_credentials(url):
+            self.add_secret(value)
+
+    def _clean(self, error):
+        """Scrub an error's message and reason before it leaves the transport."""
+        error.message = self.scrub(error.message)
+        if isinstance(error.reason, str):
+            error.reason = self.scrub(error.reason)
+        error.args = (error.message,)
+        return error
+
+    # -- retry policy ----------------------------------------------------------
+
+    def delay(self, attempt, retry_after=None):
+        """The pause before retry number ``attempt`` (0-based)."""
         delay = min(self.backoff_cap, self.backoff_base * (2 ** attempt))
         # "Equal jitter": at least half the delay, never more than all of it.
         delay = delay / 2.0 + random.uniform(0, delay / 2.0)
         if retry_after is not None:
             delay = max(delay, retry_after)
-        self.sleep(min(delay, MAX_BACKOFF))
+        return min(delay, MAX_BACKOFF)
+
+    def backoff(self, attempt, retry_after=None):
+        """Pause before retry number ``attempt`` (0-based)."""
+        self.sleep(self.delay(attempt, retry_after))
+
+    def _check_url(self, url):
+        warning = insecure_url_warning(url)
+        host = _host(url)
+        if warning and host not in self._warned_hosts:
+            self._warned_hosts.add(host)
+            self.warnings.append(warning)
 
     def request(self, method, url, safe=None, check=None, **kwargs):
         """Send one request; retry where it is safe; return the response (or what ``check`` returns).
@@ -134,10 +214,14 @@ class Transport(object):
         ``check(response)``, when given, parses a 2xx answer and returns what the caller gets; it
         raises ``MalformedResponseError`` when the body is not the expected shape: a safe request
         is then retried like a 5xx, an unsafe one raises ``AmbiguousRequestError``.
+        Errors that may pass by themselves are raised with ``transient = True``.
         """
         method = method.upper()
         if safe is None:
             safe = method in SAFE_METHODS
+        self._register_request_secrets(url)
+        self._check_url(url)
+        where = "%s %s" % (method, _redact_url(url))
         kwargs.setdefault("timeout", self.timeout)
         kwargs.setdefault("verify", self.validate_certs)
         attempt = 0
@@ -147,57 +231,225 @@ class Transport(object):
                 self.request_count += 1
                 response = self.session.request(method, url, **kwargs)
             except requests.exceptions.RequestException as exc:
+                text = self.scrub(_exc_text(exc))
                 if _unsendable(exc):
                     # Refused while the request was prepared: repeating cannot help.
-                    raise ApiError("%s %s: the request cannot be sent: %s" % (method, _redact_url(url), _exc_text(exc)),
-                                   code="invalid_request", reason=_exc_text(exc))
+                    raise self._clean(ApiError("%s: the request cannot be sent: %s" % (where, text),
+                                               code="invalid_request", reason=text))
                 if isinstance(exc, requests.exceptions.SSLError):
                     # A certificate problem does not go away by asking again.
-                    raise ApiError("%s %s: TLS error: %s (set validate_certs=false only for a test endpoint)"
-                                   % (method, _redact_url(url), _exc_text(exc)),
-                                   code="tls_error", reason=_exc_text(exc))
-                never_sent = _never_sent(exc)
-                if not safe and not never_sent:
-                    raise AmbiguousRequestError(
-                        "%s %s: the connection failed after the request was sent (%s); it may have been applied"
-                        % (method, _redact_url(url), _exc_text(exc)),
-                        code="connection_error", reason=_exc_text(exc))
-                if attempt >= self.retries:
-                    raise ApiError("%s %s failed after %s: %s"
-                                   % (method, _redact_url(url), _attempts(attempt + 1), _exc_text(exc)),
-                                   code="connection_error", reason=_exc_text(exc))
+                    raise self._clean(ApiError("%s: TLS error: %s (set validate_certs=false only for a test endpoint)"
+                                               % (where, text), code="tls_error", reason=text))
+                if not safe and not _never_sent(exc):
+                    raise self._ambiguous(AmbiguousRequestError(
+                        "%s: the connection failed after the request was sent (%s); it may have been applied"
+                        % (where, text), code="connection_error", reason=text))
+                error = _ConnectionFailed("%s failed: %s" % (where, text), code="connection_error", reason=text)
+                error.where, error.text = where, text
             else:
                 status = response.status_code
-                error = None
                 if status < 400:
                     if check is None:
                         return response
                     try:
                         return check(response)
                     except MalformedResponseError as exc:
-                        exc.message = "%s %s: %s" % (method, _redact_url(url), exc.message)
+                        exc.message = "%s: %s" % (where, exc.message)
                         if not safe:
-                            raise AmbiguousRequestError(exc.message + " (it may have been applied)",
-                                                        status=status, code=exc.code, reason=exc.reason)
-                        if attempt >= self.retries:
-                            exc.message = "%s (gave up after %s)" % (exc.message, _attempts(attempt + 1))
-                            raise
+                            raise self._ambiguous(AmbiguousRequestError(
+                                exc.message + " (it may have been applied)", status=status, code=exc.code,
+                                reason=exc.reason))
                         error = exc
-                if error is None:
+                    except ApiError as exc:
+                        raise self._clean(exc)
+                else:
                     error = self.error_parser(response, method, _redact_url(url))
                     if status not in RETRY_STATUSES:
-                        raise error
+                        raise self._clean(error)
                     # Honoured on 429 and on 503 alike (RFC 9110 section 10.2.3).
                     retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                    error.retry_after = retry_after
                     # A 429 was rejected before processing: repeating is safe for any method.
                     if status != 429 and not safe:
-                        raise AmbiguousRequestError(error.message + " (it may have been applied)",
-                                                    status=error.status, code=error.code, reason=error.reason)
-                    if attempt >= self.retries:
-                        error.message = "%s (gave up after %s)" % (error.message, _attempts(attempt + 1))
-                        raise error
-            self.backoff(attempt, retry_after)
+                        raise self._ambiguous(AmbiguousRequestError(
+                            error.message + " (it may have been applied)", status=error.status, code=error.code,
+                            reason=error.reason))
+            # ``error`` may pass by itself: retry within the budget and the deadline.
+            error.transient = True
+            if attempt >= self.retries:
+                raise self._clean(_gave_up(error, _attempts(attempt + 1)))
+            pause = self.delay(attempt, retry_after)
+            remaining = deadline_remaining()
+            if remaining is not None:
+                if remaining <= 0 or (retry_after is not None and retry_after > remaining):
+                    why = "has passed" if remaining <= 0 else "comes before the Retry-After of %ss" % _seconds(retry_after)
+                    raise self._clean(_gave_up(error, "%s: the wait's deadline %s" % (_attempts(attempt + 1), why)))
+                pause = min(pause, remaining)
+            self.sleep(pause)
             attempt += 1
+
+    def _ambiguous(self, error):
+        error.window = _window(self.timeout)
+        return self._clean(error)
+
+
+class _ConnectionFailed(ApiError):
+    """No answer (connection error or timeout) to a request that is safe to repeat."""
+
+    where = text = None
+
+
+def _gave_up(error, how):
+    if isinstance(error, _ConnectionFailed):
+        error.message = "%s failed after %s: %s" % (error.where, how, error.text)
+    else:
+        error.message = "%s (gave up after %s)" % (error.message, how)
+    return error
+
+
+def _window(timeout):
+    """How long an ambiguous request may still be applied: its own (read) timeout, bounded."""
+    if isinstance(timeout, tuple):
+        timeout = timeout[-1]
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
+        timeout = ADOPT_MAX_WINDOW
+    return max(ADOPT_MIN_WINDOW, min(ADOPT_MAX_WINDOW, float(timeout)))
+
+
+# -- deadlines -------------------------------------------------------------------
+
+_DEADLINE = threading.local()
+
+
+class deadline(object):
+    """``with deadline(at, clock):`` -- transports in this thread never sleep past ``clock() >= at``.
+
+    Used by the waiter: during a wait, transient failures are retried until the wait's deadline and
+    no longer.  Nested deadlines keep the earlier one.
+    """
+
+    def __init__(self, at, clock=time.monotonic):
+        self.at = at
+        self.clock = clock
+        self.saved = None
+
+    def __enter__(self):
+        self.saved = getattr(_DEADLINE, "value", None)
+        if self.saved is None or self.saved.at - self.saved.clock() > self.at - self.clock():
+            _DEADLINE.value = self
+        return self
+
+    def __exit__(self, *exc):
+        _DEADLINE.value = self.saved
+        return False
+
+    def remaining(self):
+        return self.at - self.clock()
+
+
+def deadline_remaining():
+    """Seconds left before the current deadline, or ``None`` outside any."""
+    current = getattr(_DEADLINE, "value", None)
+    return None if current is None else current.remaining()
+
+
+# -- secrets -----------------------------------------------------------------------
+
+_SECRETS = set()
+
+
+def add_secret(value):
+    """Register ``value`` process-wide as a secret for ``scrub``; True if it was registered."""
+    if not isinstance(value, str) or len(value.strip()) < MIN_SECRET_LENGTH:
+        return False
+    _SECRETS.add(value)
+    return True
+
+
+def _forms(secret):
+    forms = set([secret])
+    for encoded in (quote(secret, safe=""), quote_plus(secret, safe=""), quote(secret)):
+        forms.add(encoded)
+    return forms
+
+
+def scrub(text, secrets=None):
+    """``text`` with every registered secret (and the given ones, and URL credentials) replaced."""
+    if not isinstance(text, str) or not text:
+        return text
+    values = set(_SECRETS)
+    values.update(s for s in (secrets or ()) if isinstance(s, str) and len(s.strip()) >= MIN_SECRET_LENGTH)
+    forms = set()
+    for value in values:
+        forms.update(_forms(value))
+    # Longest first, so that "bearer KEY" goes before "KEY".
+    for form in sorted(forms, key=len, reverse=True):
+        if form in text:
+            text = text.replace(form, REDACTED)
+    return _USERINFO_RE.sub(r"\1%s@" % REDACTED, text)
+
+
+# ``scheme://user:password@`` anywhere in a text.
+_USERINFO_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)[^/\s@]+@")
+
+
+def url_credentials(url):
+    """The user name and password inside a URL (``https://user:pass@host``), decoded."""
+    try:
+        parts = urlsplit(url)
+    except (TypeError, ValueError):
+        return []
+    return [unquote(v) for v in (parts.username, parts.password) if v]
+
+
+# -- URLs ----------------------------------------------------------------------------
+
+def _host(url):
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except (TypeError, ValueError):
+        return ""
+
+
+def is_loopback(host):
+    """True for ``localhost`` and addresses in 127.0.0.0/8 or ``::1``."""
+    host = (host or "").strip("[]").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def insecure_url_warning(url):
+    """A warning when ``url`` sends credentials in clear text (``http://`` to a host not on loopback)."""
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except (TypeError, ValueError):
+        return None
+    if scheme != "http" or is_loopback(_host(url)):
+        return None
+    return ("api_url %s uses http:// to a host that is not on this machine: the API key or password and every "
+            "answer travel in clear text; use https://" % _redact_url(url))
+
+
+def check_api_url(url, what="api_url"):
+    """``url`` with its scheme lower-cased; any case of ``http``/``https`` is accepted, anything else refused.
+
+    ``http://`` is accepted (a local emulator or proxy); to any host not on loopback the transport
+    adds a warning (``Transport.warnings``, see ``insecure_url_warning``) instead of refusing.
+    """
+    if not isinstance(url, str) or not url.strip():
+        raise InvalidParameterError("%s must not be empty" % what)
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        raise InvalidParameterError("%s is not a valid URL: %s" % (what, exc))
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise InvalidParameterError("%s must start with http:// or https://, got %s" % (what, _redact_url(url)))
+    return urlunsplit((parts.scheme.lower(),) + tuple(parts[1:]))
 
 
 def _unsendable(exc):
@@ -242,8 +494,9 @@ def _exc_text(exc):
 
 
 def _redact_url(url):
-    # Query strings here never hold secrets, but keep messages short.
-    return url.split("?", 1)[0]
+    """``url`` without its query string and without credentials (``user:pass@``)."""
+    url = str(url).split("?", 1)[0]
+    return _USERINFO_RE.sub(r"\1", url)
 
 
 def parse_retry_after(value):
@@ -283,27 +536,61 @@ def default_error_parser(response, method, url):
                     status=response.status_code, reason=reason)
 
 
-def create_or_adopt(send, find, retries=3, sleep=time.sleep, backoff=1.0):
+def create_or_adopt(send, find, retries=3, sleep=time.sleep, backoff=1.0, looks=ADOPT_LOOKS, window=None):
     """Send a create that is not safe to repeat, without ever duplicating it.
 
     ``send()`` performs the create and returns the created object.
     ``find()`` looks for an object the create may have made and returns it or
-    ``None``.  After an ambiguous failure the object is looked up first and
-    adopted when it exists; only when it does not is the create sent again.
+    ``None``.  After an ambiguous failure the object is looked for ``looks`` times
+    spread over a bounded window (``window`` seconds; by default the failed request's
+    own timeout, see ``AmbiguousRequestError.window``, between ADOPT_MIN_WINDOW and
+    ADOPT_MAX_WINDOW): a create the API accepted late (held by a proxy after the
+    client gave up) shows up in that time and is adopted.  Only when every look finds
+    nothing is the create sent again (at most ``retries`` times).
     Returns ``(obj, adopted)``.
     """
     attempt = 0
     while True:
         try:
             return send(), False
-        except AmbiguousRequestError:
-            found = find()
+        except AmbiguousRequestError as exc:
+            span = window if window is not None else (exc.window or ADOPT_MIN_WINDOW)
+            found = look_for(find, span, looks, sleep)
             if found is not None:
                 return found, True
             if attempt >= retries:
+                exc.message = "%s; nothing was found after %d looks over %ss, and it was sent %s" % (
+                    exc.message, max(1, looks), _seconds(span), _attempts(attempt + 1).replace("attempt", "time"))
+                exc.args = (exc.message,)
                 raise
+        # The window was the pause; a short jittered one more before sending again.
         sleep(min(MAX_BACKOFF, backoff * (2 ** attempt)) * random.uniform(0.5, 1.0))
         attempt += 1
+
+
+def adopt_schedule(span, looks=ADOPT_LOOKS):
+    """The pauses before each look after the first: growing, summing to ``span`` seconds."""
+    looks = max(1, int(looks))
+    weights = list(range(1, looks))
+    total = float(sum(weights)) or 1.0
+    return [span * w / total for w in weights]
+
+
+def look_for(find, span, looks=ADOPT_LOOKS, sleep=time.sleep):
+    """Call ``find()`` at once, then after each pause of ``adopt_schedule``; the first non-None result."""
+    found = find()
+    if found is not None:
+        return found
+    for pause in adopt_schedule(span, looks):
+        sleep(pause)
+        found = find()
+        if found is not None:
+            return found
+    return None
+
+
+def _seconds(value):
+    return ("%.1f" % value).rstrip("0").rstrip(".")
 
 
 _SEGMENT_MAX = 255

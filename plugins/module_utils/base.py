@@ -10,7 +10,7 @@ This base turns that into check mode (steps are not run), ``--diff`` output
 (the plan's before/after), a stable result, and structured failures::
 
     class InstanceModule(VmopsModule):
-        provider = "civo"
+        provider = ACME                 # the Provider object its provider module exports
         resource_key = "instance"
         argument_spec = dict(hostname=dict(type="str"), ...)
 
@@ -28,6 +28,13 @@ This base turns that into check mode (steps are not run), ``--diff`` output
 
 Any ``ApiError`` (or subclass) raised anywhere ends in
 ``fail_json(msg=..., failure={status, code, reason})``.
+
+A failure after a change is honest about it: when a step fails after earlier steps ran (or after a
+step reported its change with ``self.applied(obj)``), the failure says ``changed: true``, lists the
+``actions`` applied, names the ``failed_action`` and carries the module's result for the object as
+last returned by a step (so a one-time ``initial_password`` returned by a create is not lost when
+the wait after it fails).  Check mode and failures before any change stay ``changed: false``.
+Every message and failure is scrubbed of the secrets the client registered.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -35,17 +42,25 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import (
+from ._http import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
+    AmbiguousRequestError,
     ApiError,
+    InvalidParameterError,
+    MalformedResponseError,
+    scrub,
 )
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, civo_argument_spec
-from ansible_collections.vmops.cloud.plugins.module_utils.waiter import wait_argument_spec, wait_until
-from ansible_collections.vmops.cloud.plugins.module_utils.zomro import ZomroClient, zomro_argument_spec
+from .provider import resolve as resolve_provider
+from .waiter import WaitFailed, WaitTimeout, wait_argument_spec, wait_until
+
+# Modules import the errors from here (never from the private ``_http``).
+__all__ = ["AmbiguousRequestError", "ApiError", "InfoModule", "InvalidParameterError", "MalformedResponseError",
+           "Plan", "VmopsModule", "WaitFailed", "WaitTimeout"]
 
 
 class Plan(object):
@@ -96,9 +111,29 @@ class _Bound(object):
         return self.func(current, *self.args, **self.kwargs)
 
 
+class _NoWait(Exception):
+    """``wait_for`` called while a failure's partial result is built: no waiting then."""
+
+
+class _Progress(object):
+    """What ``apply`` has done so far (for the partial result of a failure)."""
+
+    def __init__(self):
+        self.done = []
+        self.running = None
+        self.running_applied = False
+        self.has_last = False
+        self.last = None
+
+    def record(self, current):
+        self.has_last = True
+        self.last = current
+
+
 class VmopsModule(object):
-    #: ``civo``, ``zomro`` or ``None``: which client and credential options.
-    provider = "civo"
+    #: the ``Provider`` object its provider module exports, or ``None``: which client
+    #: and credential options.  The name of a registered provider is still accepted.
+    provider = None
     #: the result key holding the managed object.
     resource_key = "resource"
     #: the module's own options.
@@ -110,21 +145,25 @@ class VmopsModule(object):
     default_wait_timeout = 600
 
     def __init__(self):
+        provider = resolve_provider(self.provider)
         spec = {}
-        if self.provider == "civo":
-            spec.update(civo_argument_spec())
-        elif self.provider == "zomro":
-            spec.update(zomro_argument_spec())
+        if provider is not None:
+            spec.update(provider.argument_spec())
         if self.waits:
             spec.update(wait_argument_spec(self.default_wait_timeout))
         spec.update(copy.deepcopy(self.argument_spec))
         kwargs = dict(self.module_kwargs)
-        if self.provider == "zomro":
-            kwargs.setdefault("required_together", []).append(["username", "password"])
-            kwargs.setdefault("required_one_of", []).append(["username", "auth_token"])
+        if provider is not None:
+            kwargs = provider.merge_module_kwargs(kwargs)
         self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
         # Read-only view of the options; modules never write to it.
         self.params = self.module.params
+        self._progress = _Progress()
+        self._fail_extra = {}
+        self._failing = False
+        # Every failure, whichever method builds it, goes through _fail_json (partial results, scrubbing).
+        self._module_fail_json = self.module.fail_json
+        self.module.fail_json = self._fail_json
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
@@ -134,10 +173,9 @@ class VmopsModule(object):
     @property
     def client(self):
         if self._client is None:
-            if self.provider == "civo":
-                self._client = CivoClient.from_params(self.params)
-            elif self.provider == "zomro":
-                self._client = ZomroClient.from_params(self.params)
+            provider = resolve_provider(self.provider)
+            if provider is not None:
+                self._client = provider.client(self.params)
         return self._client
 
     @property
@@ -145,8 +183,25 @@ class VmopsModule(object):
         return self.module.check_mode
 
     def wait_for(self, fetch, done, what, failed=None, describe=None):
-        """The shared waiter, bounded by ``wait_timeout``."""
+        """The shared waiter, bounded by ``wait_timeout`` (transient API failures are retried within it)."""
+        if getattr(self, "_failing", False):
+            raise _NoWait()
+        if describe is None:
+            provider = resolve_provider(self.provider)
+            describe = provider.describe if provider is not None else None
         return wait_until(fetch, done, self.params["wait_timeout"], what, failed=failed, describe=describe)
+
+    def applied(self, current):
+        """Tell the frame that the running step's change took effect; ``current`` is the object as returned.
+
+        For a step that changes something and then goes on (e.g. waits): should it fail later, the
+        failure still reports ``changed: true``, this step among the ``actions`` and ``current``.
+        A step that returns the object it got (and leaves the wait to a step of its own) needs no call.
+        """
+        progress = self._get_progress()
+        progress.running_applied = True
+        progress.record(current)
+        return current
 
     # -- what a module overrides -----------------------------------------
 
@@ -162,8 +217,13 @@ class VmopsModule(object):
         return Plan()
 
     def apply(self, plan, current):
-        for dummy, func in plan.steps:
+        progress = self._get_progress()
+        for description, func in plan.steps:
+            progress.running, progress.running_applied = description, False
             current = func(current)
+            progress.done.append(description)
+            progress.record(current)
+            progress.running, progress.running_applied = None, False
         return current
 
     def result(self, current, plan):
@@ -173,6 +233,7 @@ class VmopsModule(object):
     # -- the run -----------------------------------------------------------
 
     def run(self):
+        plan = None
         try:
             self.validate()
             current = self.find()
@@ -181,22 +242,94 @@ class VmopsModule(object):
                 current = self.apply(plan, current)
             result = self.result(current, plan)
         except ApiError as exc:
+            self._fail_extra = self.partial_failure(plan)
             self.fail_api(exc)
         except Exception as exc:  # pylint: disable=broad-except
+            self._fail_extra = self.partial_failure(plan)
             self.fail_internal(exc)
         result.update(changed=plan.changed, actions=plan.actions)
         if self.module._diff:
             result["diff"] = dict(before=plan.before, after=plan.after)
+        self._show_warnings()
         self.module.exit_json(**result)
+
+    def partial_failure(self, plan):
+        """What a failure reports besides its message: ``changed``, the ``actions`` applied, and so on.
+
+        No change yet (check mode, a failure before any step, a first step that changed nothing):
+        ``changed: false``.  After a change: ``changed: true``, the ``actions`` applied, the
+        ``failed_action`` and the module's ``result`` for the object as last returned by a step.
+        """
+        progress = self._get_progress()
+        done = list(progress.done)
+        if progress.running is not None and progress.running_applied:
+            done.append(progress.running)
+        extra = {"changed": bool(done), "actions": done}
+        if progress.running is not None:
+            extra["failed_action"] = progress.running
+        if done and progress.has_last:
+            extra.update(self._partial_result(progress.last, plan))
+            extra.update(changed=True, actions=done)
+            if self.module._diff and plan is not None:
+                extra["diff"] = dict(before=plan.before, after=plan.after)
+        return extra
+
+    def _partial_result(self, current, plan):
+        """``result()`` for the last object, without waiting; the bare object if that fails."""
+        self._failing = True
+        try:
+            partial = self.result(current, plan)
+            if not isinstance(partial, dict):
+                raise TypeError("result() returned %r" % type(partial))
+        except Exception:  # pylint: disable=broad-except
+            partial = {self.resource_key: current}
+        finally:
+            self._failing = False
+        for key in ("failed", "msg", "failure", "exception"):
+            partial.pop(key, None)
+        return partial
 
     def fail_api(self, exc):
         self.module.fail_json(msg=str(exc), failure=exc.failure())
 
     def fail_internal(self, exc):
-        # A bug of ours must still read as a message, not a traceback.
+        # A bug of ours must still read as a message; the traceback goes to ``exception`` (shown at -vvv).
         name = getattr(self.module, "_name", None) or type(self).__name__
         self.module.fail_json(msg="Internal error in %s (%s): %s" % (name, type(exc).__name__, exc),
-                              failure=dict(status=None, code="internal_error", reason=str(exc)))
+                              failure=dict(status=None, code="internal_error", reason=str(exc)),
+                              exception=traceback.format_exc())
+
+    def _get_progress(self):
+        progress = getattr(self, "_progress", None)
+        if progress is None:
+            progress = self._progress = _Progress()
+        return progress
+
+    def _secrets(self):
+        transport = getattr(self._client_or_none(), "transport", None)
+        return getattr(transport, "secrets", ())
+
+    def _client_or_none(self):
+        return getattr(self, "_client", None)
+
+    def _show_warnings(self):
+        transport = getattr(self._client_or_none(), "transport", None)
+        for warning in getattr(transport, "warnings", None) or ():
+            self.module.warn(warning)
+
+    def _fail_json(self, **kwargs):
+        """``AnsibleModule.fail_json`` with the partial result of the run and every secret scrubbed."""
+        for key, value in (getattr(self, "_fail_extra", None) or {}).items():
+            kwargs.setdefault(key, value)
+        secrets = self._secrets()
+        for key in ("msg", "exception"):
+            if isinstance(kwargs.get(key), str):
+                kwargs[key] = scrub(kwargs[key], secrets)
+        if isinstance(kwargs.get("failure"), dict):
+            kwargs["failure"] = dict((k, scrub(v, secrets) if isinstance(v, str) else v)
+                                     for k, v in kwargs["failure"].items())
+        self._show_warnings()
+        self._module_fail_json(**kwargs)
 
     @classmethod
     def main(cls):
@@ -216,7 +349,10 @@ class InfoModule(VmopsModule):
             self.validate()
             result = self.gather()
         except ApiError as exc:
+            self._fail_extra = {"changed": False}
             self.fail_api(exc)
         except Exception as exc:  # pylint: disable=broad-except
+            self._fail_extra = {"changed": False}
             self.fail_internal(exc)
+        self._show_warnings()
         self.module.exit_json(changed=False, **result)

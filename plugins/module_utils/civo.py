@@ -20,6 +20,7 @@ from ansible_collections.vmops.cloud.plugins.module_utils._http import (
     create_or_adopt,
     path_segment,
 )
+from .provider import Provider
 
 DEFAULT_API_URL = "https://api.civo.com"
 DEFAULT_REGION = "LON1"
@@ -319,3 +320,7 @@ def parse_bool(value):
         if text in ("false", "no", "off", "0", "disabled"):
             return False
     return None
+
+
+# The provider as the module frame sees it (see provider.py): modules name it as ``provider = CIVO``.
+CIVO = Provider("civo", civo_argument_spec, CivoClient.from_params)

@@ -38,7 +38,9 @@ from ansible_collections.vmops.cloud.plugins.module_utils._http import (
     Transport,
     body_excerpt,
     create_or_adopt,
+    scrub as scrub_text,
 )
+from .provider import Provider
 
 DEFAULT_API_URL = "https://api.zomro.com/"
 
@@ -70,8 +72,6 @@ INACTIVE_STATUS_CODES = frozenset(["1", "4", "5"])
 PAGE_SIZE = 1000
 # Times the whole list is read again when it changed while its pages were read.
 LIST_ATTEMPTS = 3
-
-MASK = "********"
 
 
 def zomro_argument_spec():
@@ -281,6 +281,8 @@ class ZomroClient(object):
         self.url = api_url or DEFAULT_API_URL
         self._secrets = set()
         self.on_secret = on_secret
+        self.transport = transport or Transport(timeout=api_timeout, retries=api_retries,
+                                                validate_certs=validate_certs, error_parser=zomro_http_error)
         self._register_url_secrets(self.url)
         if not re.match(r"^https?://", self.url, re.IGNORECASE):
             raise InvalidParameterError("api_url must start with http:// or https://")
@@ -293,8 +295,6 @@ class ZomroClient(object):
         self.session_id = auth_token
         self.register_secret(password)
         self.register_secret(auth_token)
-        self.transport = transport or Transport(timeout=api_timeout, retries=api_retries,
-                                                validate_certs=validate_certs, error_parser=zomro_http_error)
 
     @classmethod
     def from_params(cls, params, on_secret=None):
@@ -313,6 +313,7 @@ class ZomroClient(object):
         if not value or not isinstance(value, str):
             return
         self._secrets.add(value)
+        self.transport.add_secret(value)
         if self.on_secret is not None:
             self.on_secret(value)
 
@@ -331,12 +332,8 @@ class ZomroClient(object):
             self.register_secret(unquote(raw))
 
     def scrub(self, text):
-        if not isinstance(text, str):
-            return text
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            if secret in text:
-                text = text.replace(secret, MASK)
-        return text
+        """``text`` without any secret the client holds (nor URL credentials)."""
+        return scrub_text(text, self._secrets)
 
     def scrub_error(self, exc):
         exc.message = self.scrub(exc.message)
@@ -508,3 +505,25 @@ class ZomroModuleMixin(object):
         if self._client is None:
             self._client = ZomroClient.from_params(self.params, on_secret=self.module.no_log_values.add)
         return self._client
+
+def describe_status(value):
+    """A Zomro instance's state for wait messages: its state (``instance_status``/``fotbo_status``), else
+    its billing status."""
+    if value is None:
+        return "absent"
+    if isinstance(value, dict):
+        for key in ("instance_status", "fotbo_status"):
+            state = instance_state({key: unwrap(value.get(key))})
+            if state is not None:
+                return "%s=%s" % (key, state)
+        for key in ("item_status", "status"):
+            if key in value:
+                return "%s=%s" % (key, unwrap(value[key]))
+    return repr(value)[:100]
+
+
+# The provider as the module frame sees it (see provider.py): modules name it as ``provider = ZOMRO``.
+ZOMRO = Provider("zomro", zomro_argument_spec, ZomroClient.from_params,
+                 module_kwargs=dict(required_together=[["username", "password"]],
+                                    required_one_of=[["username", "auth_token"]]),
+                 describe=describe_status)

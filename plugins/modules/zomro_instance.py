@@ -177,6 +177,7 @@ from ansible_collections.vmops.cloud.plugins.module_utils.zomro import (
     INACTIVE_STATUS_CODES,
     POWER_FUNCS,
     TRANSITIONAL,
+    ZOMRO,
     ZomroModuleMixin,
     instance_name,
     instance_state,
@@ -219,7 +220,7 @@ def power_view(instance):
 
 
 class ZomroInstanceModule(ZomroModuleMixin, VmopsModule):
-    provider = "zomro"
+    provider = ZOMRO
     resource_key = "instance"
     argument_spec = dict(
         instance=dict(type="str", required=True),

@@ -142,6 +142,7 @@ failure:
 from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError
 from ansible_collections.vmops.cloud.plugins.module_utils.base import InfoModule
 from ansible_collections.vmops.cloud.plugins.module_utils.zomro import (
+    ZOMRO,
     ZomroModuleMixin,
     instance_name,
     instance_summary,
@@ -158,7 +159,7 @@ def select_instances(items, ref=None):
 
 
 class ZomroInstanceInfoModule(ZomroModuleMixin, InfoModule):
-    provider = "zomro"
+    provider = ZOMRO
     argument_spec = dict(
         instance=dict(type="str"),
         rescue_images=dict(type="bool", default=False),

@@ -219,6 +219,7 @@ from ansible_collections.vmops.cloud.plugins.module_utils.zomro import (
     RESCUABLE,
     RESCUE_ON,
     ZONES,
+    ZOMRO,
     ZomroModuleMixin,
     instance_name,
     instance_state,
@@ -273,7 +274,7 @@ def rescue_view(instance, image=None, zone=None):
 
 
 class ZomroRescueModule(ZomroModuleMixin, VmopsModule):
-    provider = "zomro"
+    provider = ZOMRO
     resource_key = "instance"
     argument_spec = dict(
         instance=dict(type="str", required=True),

@@ -251,6 +251,8 @@ class Civo:
              self.get_restore),
         ):
             self.routes.append((method, re.compile(pattern + r"/?$"), fn))
+        import civo_resources  # SSH keys, firewalls, networks, reserved IPs, volumes (its own file)
+        civo_resources.install(self)
 
     # -- plumbing ------------------------------------------------------
     def dispatch(self, method, path, params):

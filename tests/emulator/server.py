@@ -23,7 +23,11 @@ from store import Store, clock
 from zomro import Zomro
 
 SECRET_KEYS = {"password", "auth", "authinfo", "initial_password", "token"}
-FAULT_KINDS = ("429", "500", "502", "503", "reset", "timeout", "lost_response")
+FAULT_KINDS = ("429", "500", "502", "503", "reset", "timeout", "lost_response", "late_applied", "malformed")
+# Without "kinds": the original seven, so that a seed gives the same sequence as before.
+DEFAULT_KINDS = FAULT_KINDS[:7]
+# Bodies of the "malformed" fault: a 200 whose body is not the documented shape (issue 14.3).
+MALFORMED_BODIES = ("empty", "empty_object", "null_items", "truncated", "html", "wrong_type")
 JOURNAL_MAX = 200000
 
 HTML_502 = (b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
@@ -35,6 +39,22 @@ def html_page(status, title):
     return ("<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d %s</h1>"
             "</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
             % (status, title, status, title)).encode()
+
+
+def malformed_body(kind, out, is_civo):
+    """(body bytes, content type) of a malformed 200 answer of ``kind`` (see MALFORMED_BODIES)."""
+    real = out if isinstance(out, bytes) else json.dumps(out, separators=(",", ":")).encode()
+    if kind == "empty":
+        return b"", "application/json"
+    if kind == "empty_object":
+        return b"{}", "application/json"
+    if kind == "null_items":
+        return (b'{"page":1,"per_page":20,"pages":1,"items":null}' if is_civo else b'{"doc":null}'), "application/json"
+    if kind == "truncated":
+        return real[: max(1, len(real) // 2)], "application/json"
+    if kind == "html":
+        return html_page(200, "OK"), "text/html"
+    return b'"ok"', "application/json"  # wrong_type: valid JSON, not an object or a list
 
 
 def redact(d):
@@ -65,18 +85,28 @@ class Faults:
             self.injected = 0
             self.timeout_seconds = 30.0
             self.retry_after = 1
+            self.apply_late = False
+            self.late_seconds = None
+            self.malformed = list(MALFORMED_BODIES)
 
     def configure(self, spec):
-        kinds = [str(k) for k in spec.get("kinds", FAULT_KINDS)]
+        kinds = [str(k) for k in spec.get("kinds", DEFAULT_KINDS)]
         bad = [k for k in kinds if k not in FAULT_KINDS]
         if bad:
             raise ValueError("unknown fault kinds: %s" % bad)
         rate = float(spec.get("rate", 0.0))
         if not 0.0 <= rate <= 1.0:
             raise ValueError("rate must be between 0 and 1")
+        malformed = [str(m) for m in spec.get("malformed", MALFORMED_BODIES)]
+        bad = [m for m in malformed if m not in MALFORMED_BODIES]
+        if bad or not malformed:
+            raise ValueError("unknown malformed bodies: %s (known: %s)" % (bad, ", ".join(MALFORMED_BODIES)))
         with self.lock:
             self.rate = rate
             self.kinds = kinds
+            self.apply_late = bool(spec.get("apply_late", False))
+            self.late_seconds = None if spec.get("late_seconds") is None else float(spec["late_seconds"])
+            self.malformed = malformed
             self.rng = random.Random(spec.get("seed", 1))
             self.match = spec.get("match")
             self.methods = [m.upper() for m in spec["methods"]] if spec.get("methods") else None
@@ -89,7 +119,8 @@ class Faults:
         with self.lock:
             return {"rate": self.rate, "kinds": self.kinds, "match": self.match,
                     "methods": self.methods, "limit": self.limit, "injected": self.injected,
-                    "timeout_seconds": self.timeout_seconds, "retry_after": self.retry_after}
+                    "timeout_seconds": self.timeout_seconds, "retry_after": self.retry_after,
+                    "apply_late": self.apply_late, "late_seconds": self.late_seconds, "malformed": self.malformed}
 
     def draw(self, method, path, func):
         with self.lock:
@@ -106,7 +137,18 @@ class Faults:
             if not hit:
                 return None
             self.injected += 1
-            return kind
+            if kind == "timeout" and self.apply_late:
+                kind = "late_applied"
+            if kind == "malformed":
+                # drawn only for this kind: the sequences of the other kinds stay as they were
+                return kind, self.rng.choice(self.malformed)
+            return kind, None
+
+    def hold_seconds(self, kind):
+        """How long a ``timeout`` or ``late_applied`` fault holds the request."""
+        if kind == "late_applied" and self.late_seconds is not None:
+            return self.late_seconds
+        return self.timeout_seconds
 
 
 class App:
@@ -337,10 +379,12 @@ class Handler(BaseHTTPRequestHandler):
         else:
             entry["body"] = redact(body)
 
-        fault = app.faults.draw(self.command, path, entry.get("func"))
+        fault, malformed = app.faults.draw(self.command, path, entry.get("func")) or (None, None)
         if fault:
             entry["fault"] = fault
-        entry["applied"] = fault in (None, "lost_response")
+        if malformed:
+            entry["malformed"] = malformed
+        entry["applied"] = fault in (None, "lost_response", "late_applied", "malformed")
         if fault in ("429", "500", "502", "503"):
             code = int(fault)
             headers = [("Retry-After", str(app.faults.retry_after))] if code in (429, 503) else []
@@ -365,19 +409,38 @@ class Handler(BaseHTTPRequestHandler):
         if fault == "timeout":
             entry["status"] = 0
             app.record(entry)
-            app.stopping.wait(app.faults.timeout_seconds)
+            app.stopping.wait(app.faults.hold_seconds(fault))
             self.drop()
             return
+        if fault == "late_applied":
+            # Held like a timeout (the client gives up), then applied all the same: a proxy that passed
+            # the request on late.  Journaled when it is applied, with the status the API gave it.
+            if app.stopping.wait(app.faults.hold_seconds(fault)):
+                entry["status"], entry["applied"] = 0, False
+                app.record(entry)
+                self.drop()
+                return
 
         if is_civo:
             status, out = self.civo_call(path, query, body, bad_body)
         else:
             status, out = 200, app.zomro.handle(form)
-        if fault == "lost_response":
+        if fault in ("lost_response", "late_applied"):
             entry["status"] = 0
             entry["applied_status"] = status
+            entry["applied"] = status < 400
             app.record(entry)
             self.drop()
+            return
+        if fault == "malformed":
+            # Applied, then answered 200 with a body that is not the documented shape (a proxy or a
+            # broken gateway rewrote it): the client must never read it as "nothing exists".
+            entry["status"] = 200
+            entry["applied_status"] = status
+            entry["applied"] = status < 400
+            app.record(entry)
+            raw_body, ctype = malformed_body(malformed, out, is_civo)
+            self.send(200, raw_body, ctype)
             return
         entry["status"] = status
         app.record(entry)

@@ -222,3 +222,20 @@ def test_a_failure_after_the_change_still_reports_it(emulator):
     assert res["changed"] is True and "service.stop" in res["actions"][0]
     assert sid not in res.output
 
+
+
+def test_a_malformed_list_is_retried_never_read_as_no_instances(emulator):
+    """Issue 14 item 3: a 200 that is not the documented shape is retried like a 5xx for reads."""
+    emulator.faults(1.0, ["malformed"], match="instances", limit=3)
+    res = ok(power(emulator, instance=ELID, state="stopped", wait=False, api_retries=5), changed=True)
+    assert res["instance"]["id"] == ELID
+    faulted = [e for e in emulator.journal() if e.get("fault") == "malformed"]
+    assert len(faulted) == 3 and all(e["func"] == "instances" for e in faulted)
+    assert len(power_calls(emulator)) == 1
+
+
+def test_a_malformed_answer_to_a_power_action_is_adopted_not_resent(emulator):
+    emulator.faults(1.0, ["malformed"], match="service.stop", limit=1)
+    res = ok(power(emulator, instance=ELID, state="stopped"), changed=True)
+    assert res["instance"]["state"] == "stopped"
+    assert len(power_calls(emulator)) == 1

@@ -5,8 +5,8 @@ from urllib.parse import unquote
 
 from runner import civo_auth, run_module, zomro_auth
 
-# Every fault kind the emulator injects (tests/emulator/README.md).
-ALL_FAULTS = ("429", "500", "502", "503", "reset", "timeout", "lost_response")
+# Every fault kind the soak injects (tests/emulator/README.md); "malformed" has tests of its own.
+ALL_FAULTS = ("429", "500", "502", "503", "reset", "timeout", "lost_response", "late_applied")
 
 CIVO_MODULES = ("civo_instance", "civo_instance_info", "civo_recovery", "civo_snapshot", "civo_snapshot_info",
                 "civo_instance_snapshot", "civo_instance_snapshot_info")

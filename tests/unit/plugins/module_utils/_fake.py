@@ -224,3 +224,133 @@ class Sleeps(object):
 
     def __len__(self):
         return len(self.delays)
+
+
+# -- time ----------------------------------------------------------------------
+
+class FakeClock(object):
+    """A fake monotonic clock: ``clock()`` reads it, ``clock.sleep(s)`` advances it and records the pause.
+
+    ``on_sleep(seconds)``, if given, is called too (e.g. to advance another fake).
+    Pass ``clock`` as the waiter's ``clock`` and ``clock.sleep`` as every ``sleep``: a wait of
+    minutes takes no real time and its length is measured exactly.
+    """
+
+    def __init__(self, now=1000.0):
+        self.now = float(now)
+        self.start = self.now
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        assert seconds >= 0, "negative sleep %r" % seconds
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def advance(self, seconds):
+        self.now += seconds
+
+    @property
+    def elapsed(self):
+        return self.now - self.start
+
+
+class Script(object):
+    """A callable that answers from a script (an exception instance is raised) and counts its calls."""
+
+    def __init__(self, *script, **kw):
+        self.script = list(script)
+        self.repeat_last = kw.pop("repeat_last", False)
+        self.calls = 0
+
+    def __call__(self, *args, **kwargs):
+        self.calls += 1
+        if not self.script:
+            raise AssertionError("unexpected call #%d" % self.calls)
+        item = self.script[0] if (self.repeat_last and len(self.script) == 1) else self.script.pop(0)
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+
+# -- modules -------------------------------------------------------------------
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    import contextlib
+    from unittest import mock
+
+    from ansible.module_utils import basic as _basic
+    from ansible.module_utils.common.text.converters import to_bytes
+
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        with mock.patch.object(_basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))):
+            yield
+
+
+def run_module(cls, params, capsys, check=False, diff=False):
+    """Run the module class ``cls`` as Ansible would (real ``AnsibleModule``); return (rc, result, stdout)."""
+    import pytest  # only the tests need it
+
+    args = dict(params)
+    args.update(_ansible_check_mode=check, _ansible_diff=diff)
+    with patch_module_args(args):
+        with pytest.raises(SystemExit) as exit_info:
+            cls().run()
+    out = capsys.readouterr().out
+    return exit_info.value.code, json.loads(out), out
+
+
+class Exited(Exception):
+    """Raised by ``FakeAnsibleModule`` on exit; ``.result`` is what the module returned."""
+
+    def __init__(self, result):
+        super(Exited, self).__init__(result)
+        self.result = result
+
+
+class FakeAnsibleModule(object):
+    """Stands in for ``AnsibleModule``: applies the spec's defaults, records warnings, raises ``Exited``.
+
+    Subclass it with ``given`` (the options) and ``check`` (check mode), or build one with ``fake_module``.
+    """
+
+    check = False
+    given = {}
+    diff = True
+
+    def __init__(self, argument_spec=None, supports_check_mode=False, **kwargs):
+        self.argument_spec = argument_spec or {}
+        self.kwargs = kwargs
+        self.params = dict((k, v.get("default")) for k, v in self.argument_spec.items())
+        unknown = set(self.given) - set(self.argument_spec) if self.argument_spec else set()
+        if unknown:
+            raise AssertionError("unknown options %s" % sorted(unknown))
+        self.params.update(self.given)
+        self.check_mode = self.check
+        self._diff = self.diff
+        self._name = "test"
+        self.warnings = []
+
+    def warn(self, msg):
+        self.warnings.append(msg)
+
+    def exit_json(self, **result):
+        if self.warnings:
+            result.setdefault("warnings", list(self.warnings))
+        raise Exited(result)
+
+    def fail_json(self, **result):
+        result["failed"] = True
+        if self.warnings:
+            result.setdefault("warnings", list(self.warnings))
+        raise Exited(result)
+
+
+def fake_module(params, check=False, diff=True):
+    """A ``FakeAnsibleModule`` class with these options (for ``monkeypatch.setattr(base, "AnsibleModule", ...)``)."""
+    return type("FakeAM", (FakeAnsibleModule,), {"check": check, "given": dict(params), "diff": diff})

@@ -12,25 +12,22 @@ import json
 
 import pytest
 
-from ansible.module_utils import basic
-
-from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError
-from ansible_collections.vmops.cloud.plugins.module_utils.base import InfoModule, Plan, VmopsModule
+from ansible_collections.vmops.cloud.plugins.module_utils.base import (
+    ApiError,
+    InfoModule,
+    InvalidParameterError,
+    Plan,
+    VmopsModule,
+    WaitTimeout,
+)
 from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient
-from ansible_collections.vmops.cloud.plugins.module_utils.waiter import WaitTimeout
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    import contextlib
-    from unittest import mock
-
-    from ansible.module_utils.common.text.converters import to_bytes
-
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        with mock.patch.object(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))):
-            yield
+from ansible_collections.vmops.cloud.plugins.module_utils.zomro import ZOMRO
+from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import (
+    Exited,
+    fake_module,
+    patch_module_args,
+    run_module,
+)
 
 
 API_KEY = "civo-key-0123456789-secret"
@@ -213,6 +210,18 @@ def test_unexpected_exception_is_a_message_not_a_traceback(capsys, exc):
     assert "Traceback" not in out and 'File "' not in out
 
 
+def test_internal_error_passes_the_traceback_as_exception(monkeypatch):
+    """Issue 15.4: the traceback goes to ``exception`` (Ansible shows it only with tracebacks on, -vvv)."""
+    from ansible_collections.vmops.cloud.plugins.module_utils import base
+    monkeypatch.setattr(base, "AnsibleModule", fake_module(dict(name="a")))
+    sub = type("Thing", (Thing,), {"current": KeyError("id")})
+    with pytest.raises(Exited) as exited:
+        sub().run()
+    result = exited.value.result
+    assert result["failed"] is True and "Traceback" not in result["msg"]
+    assert result["exception"].startswith("Traceback") and "KeyError" in result["exception"]
+
+
 def test_option_errors_are_reported_by_ansible(capsys):
     rc, result, dummy = run(Thing, dict(size=2), capsys=capsys)
     assert rc == 1
@@ -277,7 +286,7 @@ def test_api_key_is_no_log(capsys):
 
 
 class ZomroThing(VmopsModule):
-    provider = "zomro"
+    provider = ZOMRO
     resource_key = "thing"
     waits = False
 
@@ -375,7 +384,7 @@ def test_apply_passes_each_steps_result_to_the_next():
         return "two"
 
     plan = Plan().add("first", first).add("second", second)
-    assert VmopsModule.apply(None, plan, "zero") == "two"
+    assert VmopsModule.apply(VmopsModule.__new__(VmopsModule), plan, "zero") == "two"
     assert seen == ["zero", "one"]
 
 
@@ -402,3 +411,236 @@ def test_plan_takes_before_and_after():
 
     plan = Plan(before=None, after={"state": "absent"})
     assert plan.before == {} and plan.after == {"state": "absent"} and not plan.changed
+
+
+# -- partial results after a failure (issue 14, item 6) ----------------------------------------------
+
+class Machine(VmopsModule):
+    """create (returns the answer with its one-time password) -> wait (a step of its own) -> tag.
+
+    ``script`` maps a step name to an exception it raises.
+    """
+
+    provider = None
+    resource_key = "machine"
+    waits = False
+    argument_spec = dict(name=dict(type="str", required=True), mode=dict(type="str", default="split"))
+    script = {}
+    ran = []
+
+    def find(self):
+        return None
+
+    def plan(self, current):
+        plan = Plan(before=None)
+        name = self.params["name"]
+        if self.params["mode"] == "split":
+            plan.step("create machine %s" % name, self.create, name, changes={"name": name})
+            plan.step("wait for machine %s to be ACTIVE" % name, self.wait, changes={"status": "ACTIVE"})
+        else:  # one step that creates and then waits, reporting its change with applied()
+            plan.step("create machine %s and wait" % name, self.create_and_wait, name, changes={"name": name})
+        plan.step("tag machine %s" % name, self.tag, ["web"], changes={"tags": ["web"]})
+        return plan
+
+    def _run(self, what):
+        Machine.ran.append(what)
+        raise_or_return(self.script.get(what))
+
+    def create(self, current, name):
+        self._run("create")
+        return {"id": "m-1", "name": name, "status": "BUILDING", "initial_password": "Pw-once-0123"}
+
+    def wait(self, current):
+        self._run("wait")
+        return dict(current, status="ACTIVE")
+
+    def create_and_wait(self, current, name):
+        created = self.applied(self.create(current, name))
+        return self.wait(created)
+
+    def tag(self, current, tags):
+        self._run("tag")
+        return dict(current, tags=tags)
+
+    def result(self, current, plan):
+        # as civo_instance does: the secret is returned once, beside the object, never inside it
+        current = dict(current or {})
+        password = current.pop("initial_password", None)
+        result = {"machine": current}
+        if password:
+            result["initial_password"] = password
+        return result
+
+
+def run_machine(capsys, script, check=False, diff=False, mode="split"):
+    Machine.ran = []
+    sub = type("Machine", (Machine,), {"script": script})
+    return run_module(sub, dict(name="m1", mode=mode), capsys, check=check, diff=diff)
+
+
+TIMEOUT = WaitTimeout("Timed out after 5s waiting for machine m1 to be ACTIVE; last seen: status=BUILDING",
+                      last_seen="status=BUILDING")
+
+
+def test_a_failed_wait_after_a_create_reports_the_change_and_the_one_time_password(capsys):
+    rc, result, dummy = run_machine(capsys, {"wait": TIMEOUT})
+    assert rc == 1 and result["failed"] is True
+    assert result["changed"] is True
+    assert result["actions"] == ["create machine m1"]
+    assert result["failed_action"] == "wait for machine m1 to be ACTIVE"
+    assert result["initial_password"] == "Pw-once-0123"
+    assert result["machine"] == {"id": "m-1", "name": "m1", "status": "BUILDING"}
+    assert result["failure"]["code"] == "wait_timeout"
+    assert Machine.ran == ["create", "wait"]
+
+
+@pytest.mark.parametrize("error", [
+    ApiError("Civo API authentication failed (HTTP 401): check api_key", status=401, code="authentication_invalid_key"),
+    ApiError("GET /v2/instances/m-1 failed after 6 attempts: reset", code="connection_error"),
+    KeyError("status"),
+])
+def test_any_failure_after_a_change_reports_it(capsys, error):
+    rc, result, dummy = run_machine(capsys, {"tag": error})
+    assert rc == 1 and result["changed"] is True
+    assert result["actions"] == ["create machine m1", "wait for machine m1 to be ACTIVE"]
+    assert result["failed_action"] == "tag machine m1"
+    assert result["machine"]["status"] == "ACTIVE" and result["initial_password"] == "Pw-once-0123"
+
+
+def test_a_step_that_reports_its_change_with_applied_keeps_it_when_its_wait_fails(capsys):
+    rc, result, dummy = run_machine(capsys, {"wait": TIMEOUT}, mode="joined")
+    assert rc == 1 and result["changed"] is True
+    assert result["actions"] == ["create machine m1 and wait"]
+    assert result["failed_action"] == "create machine m1 and wait"
+    assert result["initial_password"] == "Pw-once-0123"
+
+
+def test_a_failure_of_the_first_step_before_any_change_is_not_changed(capsys):
+    error = ApiError("quota reached", status=403, code="quota_limit_reached", reason="quota")
+    rc, result, dummy = run_machine(capsys, {"create": error})
+    assert rc == 1 and result["changed"] is False
+    assert result["actions"] == []
+    assert result["failed_action"] == "create machine m1"
+    assert "machine" not in result and "initial_password" not in result
+
+
+def test_a_failure_before_any_step_is_not_changed(capsys):
+    rc, result, dummy = run(Thing, dict(name="a"), capsys=capsys, current=ApiError("list failed", status=500))
+    assert rc == 1 and result["changed"] is False and result["actions"] == []
+    assert "failed_action" not in result
+
+
+def test_check_mode_failures_are_not_changed(capsys):
+    class Failing(Machine):
+        def result(self, current, plan):
+            raise ApiError("read failed", status=500)
+    Machine.ran = []
+    rc, result, dummy = run_module(Failing, dict(name="m1"), capsys, check=True)
+    assert rc == 1 and result["changed"] is False and result["actions"] == []
+    assert Machine.ran == []
+
+
+def test_a_partial_result_never_waits(capsys):
+    """result() that would wait (a snapshot still pending) is not run again against a failing API."""
+    class Waits(Machine):
+        def result(self, current, plan):
+            return {"machine": self.wait_for(lambda: 1 / 0, lambda v: True, "never")}
+    Machine.ran = []
+    sub = type("Waits", (Waits,), {"script": {"tag": ApiError("boom", status=500)}})
+    rc, result, dummy = run_module(sub, dict(name="m1"), capsys)
+    assert rc == 1 and result["changed"] is True
+    assert result["machine"]["status"] == "ACTIVE"  # the bare object as last returned
+
+
+def test_a_partial_failure_keeps_the_diff(capsys):
+    rc, result, dummy = run_machine(capsys, {"wait": TIMEOUT}, diff=True)
+    assert result["diff"]["before"] == {}
+    assert result["diff"]["after"]["name"] == "m1"
+
+
+# -- secrets in failures (issue 14, item 8) -----------------------------------------------------------
+
+def test_every_failure_is_scrubbed_of_the_clients_secrets(capsys, monkeypatch):
+    echoed = ApiError("Civo API GET /v2/instances failed (HTTP 400): got Authorization: bearer %s" % API_KEY,
+                      status=400, code="bad", reason="header was bearer %s" % API_KEY)
+    rc, result, out = run(CivoThing, dict(api_key=API_KEY), capsys=capsys, error=echoed)
+    assert rc == 1
+    assert API_KEY not in out
+    assert "********" in result["msg"] and "********" in result["failure"]["reason"]
+
+
+# -- providers as objects (issue 15, item 1) -----------------------------------------------------------
+
+def test_the_frame_names_no_provider():
+    import ansible_collections.vmops.cloud.plugins.module_utils.base as base_module
+    source = open(base_module.__file__).read().lower()
+    assert "civo" not in source and "zomro" not in source
+
+
+def test_a_module_names_its_provider_object(capsys):
+    from ansible_collections.vmops.cloud.plugins.module_utils.civo import CIVO
+
+    class ByObject(CivoThing):
+        provider = CIVO
+
+    rc, result, dummy = run(ByObject, dict(api_key=API_KEY, region="fra1"), capsys=capsys)
+    assert rc == 0 and result["thing"]["region"] == "FRA1"
+
+
+def test_a_new_provider_needs_no_change_to_the_frame(capsys):
+    from ansible_collections.vmops.cloud.plugins.module_utils.provider import Provider
+
+    class Client(object):
+        def __init__(self, params):
+            self.token = params["token"]
+
+    acme = Provider("acme-test", lambda: dict(token=dict(type="str", required=True, no_log=True)), Client,
+                    module_kwargs=dict(mutually_exclusive=[["token", "name"]]),
+                    describe=lambda value: "phase=%s" % value["phase"])
+
+    class AcmeThing(VmopsModule):
+        provider = acme
+        resource_key = "thing"
+        argument_spec = dict(name=dict(type="str"))
+
+        def find(self):
+            return {"token_len": len(self.client.token)}
+
+        def plan(self, current):
+            return Plan(before=current).step("wait", lambda c: self.wait_for(lambda: {"phase": "pending"},
+                                                                             lambda v: False, "acme"))
+
+    rc, result, dummy = run(AcmeThing, dict(token="t0k3n-value", wait_timeout=0), capsys=capsys)
+    assert rc == 1 and "phase=pending" in result["msg"]  # the provider names the state
+    rc, result, dummy = run(AcmeThing, dict(token="t0k3n-value", name="x"), capsys=capsys)
+    assert rc == 1 and "mutually exclusive" in result["msg"]
+
+
+def test_zomro_provider_describes_the_rescue_state():
+    from ansible_collections.vmops.cloud.plugins.module_utils.zomro import ZOMRO
+    assert ZOMRO.describe({"fotbo_status": "rescuing", "status": "2"}) == "fotbo_status=rescuing"
+    assert ZOMRO.describe(None) == "absent"
+    assert ZOMRO.module_kwargs["required_together"] == [["username", "password"]]
+
+
+def test_errors_and_helpers_have_public_homes():
+    from ansible_collections.vmops.cloud.plugins.module_utils import base, civo, util
+    from ansible_collections.vmops.cloud.plugins.module_utils import _http
+    for name in ("ApiError", "InvalidParameterError", "AmbiguousRequestError", "MalformedResponseError"):
+        assert getattr(base, name) is getattr(_http, name)
+    assert util.is_uuid("0f2b5e54-7a3c-4c1d-9a57-3c1f0d7e6a11") and not util.is_uuid("web1")
+    assert util.parse_bool("Enabled") is True and util.parse_bool("maybe") is None
+    # the old names stay importable from civo.py while other modules move
+    assert civo.is_uuid("0f2b5e54-7a3c-4c1d-9a57-3c1f0d7e6a11") and civo.parse_bool("false") is False
+
+
+def test_the_collection_version_lives_in_one_place():
+    import os
+    import re as re_module
+
+    from ansible_collections.vmops.cloud.plugins.module_utils import _http, _version
+    assert _http.USER_AGENT == "vmops.cloud/%s" % _version.COLLECTION_VERSION
+    galaxy = os.path.join(os.path.dirname(_version.__file__), "..", "..", "galaxy.yml")
+    if os.path.exists(galaxy):
+        found = re_module.search(r"^version:\s*['\"]?([^'\"\s]+)", open(galaxy).read(), re_module.M)
+        assert found and found.group(1) == _version.COLLECTION_VERSION

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 import pytest
 
 from ansible_collections.vmops.cloud.plugins.module_utils._http import (
+    ADOPT_LOOKS,
     AmbiguousRequestError,
     ApiError,
     InvalidParameterError,
@@ -362,12 +363,14 @@ def test_lost_create_is_adopted_not_resent():
 
 
 def test_lost_create_that_did_not_happen_is_sent_again():
-    session = FakeSession(connection_reset(), ok({"page": 1, "pages": 1, "items": []}), ok(instance(ID1, "web1")))
+    looks = [ok({"page": 1, "pages": 1, "items": []}) for dummy in range(ADOPT_LOOKS)]
+    session = FakeSession(connection_reset(), *(looks + [ok(instance(ID1, "web1"))]))
     cli = client(session)
     obj, adopted = cli.create_or_adopt(lambda: cli.post("/v2/instances", data={"hostname": "web1"}),
                                        lambda: cli.find_instance("web1"))
     assert adopted is False and obj["id"] == ID1
-    assert session.methods == ["POST", "GET", "POST"]
+    # looked ADOPT_LOOKS times over a bounded window (issue 14.4) before sending again
+    assert session.methods == ["POST"] + ["GET"] * ADOPT_LOOKS + ["POST"]
 
 
 def test_create_or_adopt_is_bounded_by_api_retries():

@@ -407,19 +407,58 @@ def test_create_or_adopt_adopts_what_find_returns():
 
 
 def test_create_or_adopt_resends_only_when_nothing_was_created():
-    send, find = Recorder(ambiguous(), {"id": "b"}), Recorder(None)
+    send, find = Recorder(ambiguous(), {"id": "b"}), Recorder(*[None] * _http.ADOPT_LOOKS)
     assert create_or_adopt(send, find, sleep=Sleeps()) == ({"id": "b"}, False)
-    assert (send.calls, find.calls) == (2, 1)
+    assert (send.calls, find.calls) == (2, _http.ADOPT_LOOKS)
 
 
 def test_create_or_adopt_is_bounded():
     send = Recorder(*[ambiguous() for dummy in range(10)])
-    find = Recorder(*[None] * 10)
+    find = Recorder(*[None] * 100)
     sleeps = Sleeps()
-    with pytest.raises(AmbiguousRequestError):
-        create_or_adopt(send, find, retries=2, sleep=sleeps)
-    assert (send.calls, find.calls) == (3, 3)
-    assert len(sleeps) == 2
+    with pytest.raises(AmbiguousRequestError) as err:
+        create_or_adopt(send, find, retries=2, sleep=sleeps, looks=3, window=6)
+    assert (send.calls, find.calls) == (3, 9)
+    # per ambiguous send: two pauses of the window (1/3 and 2/3 of it); two short pauses before re-sends
+    assert sleeps.delays[0:2] == [2.0, 4.0] and sleeps.delays[3:5] == [2.0, 4.0]
+    assert len(sleeps) == 3 * 2 + 2
+    assert "nothing was found after 3 looks over 6s" in str(err.value)
+
+
+def test_create_or_adopt_looks_over_a_window_before_a_resend():
+    """Issue 14.4: a create applied late (after the client gave up) is found by a later look, not re-sent."""
+    send = Recorder(ambiguous(), {"id": "duplicate"})
+    find = Recorder(None, None, {"id": "late"})
+    sleeps = Sleeps()
+    assert create_or_adopt(send, find, sleep=sleeps, window=12) == ({"id": "late"}, True)
+    assert (send.calls, find.calls) == (1, 3)
+    assert sleeps.delays == [2.0, 4.0]  # the default 4 looks: at 0, 2, 6 and 12 s
+
+
+def test_adopt_window_defaults_to_the_request_timeout():
+    """The window is the failed request's own timeout (a proxy may hold it as long again), bounded."""
+    for timeout, window in ((5, 5.0), (30, 30.0), (0.5, _http.ADOPT_MIN_WINDOW), (3600, _http.ADOPT_MAX_WINDOW),
+                            ((3, 10), 10.0), (None, _http.ADOPT_MAX_WINDOW)):
+        session = FakeSession(read_timeout())
+        tr = transport(session, timeout=timeout)
+        with pytest.raises(AmbiguousRequestError) as err:
+            tr.request("POST", URL)
+        assert err.value.window == window
+    sleeps = Sleeps()
+    session = FakeSession(read_timeout())
+    tr = transport(session, timeout=5, sleep=sleeps)
+    find = Recorder(None, None, None, {"id": "late"})
+    obj, adopted = create_or_adopt(lambda: tr.request("POST", URL), find, sleep=sleeps)
+    assert (obj, adopted) == ({"id": "late"}, True)
+    assert session.methods == ["POST"]
+    assert sum(sleeps.delays) == pytest.approx(5.0)
+    assert sleeps.delays == sorted(sleeps.delays)  # growing pauses
+
+
+def test_adopt_schedule_sums_to_the_window():
+    assert _http.adopt_schedule(6, 4) == [1.0, 2.0, 3.0]
+    assert _http.adopt_schedule(6, 1) == []
+    assert sum(_http.adopt_schedule(30)) == pytest.approx(30)
 
 
 def test_create_or_adopt_does_not_retry_a_clear_error():
@@ -572,3 +611,161 @@ def test_check_hook_makes_an_unsafe_request_ambiguous():
     with pytest.raises(AmbiguousRequestError) as info:
         t.request("POST", "http://127.0.0.1:1/x", check=check)
     assert info.value.code == "malformed_response" and t.request_count == 1
+
+
+# -- secrets in messages (issue 14, item 8) ---------------------------------------------------------------
+
+KEY = "civo-key-0123456789-secret"
+
+
+def test_an_error_body_echoing_the_authorization_header_is_scrubbed():
+    body = {"code": "bad_request", "reason": "headers: Authorization: bearer %s" % KEY}
+    session = FakeSession(json_response(400, body))
+    session.headers["Authorization"] = "bearer %s" % KEY
+    tr = transport(session)
+    with pytest.raises(ApiError) as err:
+        tr.request("GET", URL)
+    assert KEY not in str(err.value) and KEY not in err.value.reason
+    assert _http.REDACTED in str(err.value)
+
+
+def test_registered_secrets_are_scrubbed_from_every_message_the_transport_builds():
+    session_id = "0b31d69ab7b7b4839dfd6506"
+    page = "<html><body>form: auth=%s&password=hunter2-pass</body></html>" % session_id
+    for answer in (html_response(502, page), html_response(400, page), read_timeout()):
+        session = FakeSession(handler=lambda call, a=answer: a)
+        tr = transport(session, retries=1)
+        tr.add_secret(session_id)
+        tr.add_secret("hunter2-pass")
+        with pytest.raises(ApiError) as err:
+            tr.request("GET", URL + "?auth=" + session_id)
+        text = "%s %s" % (err.value, err.value.reason)
+        assert session_id not in text and "hunter2-pass" not in text
+
+
+def test_url_encoded_secrets_are_scrubbed_too():
+    secret = "p@ss word/with+chars"
+    tr = transport(FakeSession())
+    tr.add_secret(secret)
+    for form in (secret, "p%40ss%20word%2Fwith%2Bchars", "p%40ss+word%2Fwith%2Bchars"):
+        assert form not in tr.scrub("echo: %s." % form)
+
+
+def test_too_short_values_are_not_secrets():
+    tr = transport(FakeSession())
+    tr.add_secret("abc")
+    tr.add_secret(None)
+    tr.add_secret("")
+    assert tr.scrub("abc def") == "abc def"
+
+
+def test_credentials_in_the_url_never_appear():
+    url = "https://ops:Sup3r-Secret@api.example.test/v2/instances?x=1"
+    assert _http._redact_url(url) == "https://api.example.test/v2/instances"
+    session = FakeSession(html_response(500, "<p>error for ops:Sup3r-Secret</p>"))
+    tr = transport(session, retries=0)
+    with pytest.raises(ApiError) as err:
+        tr.request("GET", url)
+    assert "Sup3r-Secret" not in str(err.value) and "Sup3r-Secret" not in err.value.reason
+
+
+def test_scrub_removes_userinfo_anywhere():
+    assert _http.scrub("see http://u:p4ss@h.example/x") == "see http://%s@h.example/x" % _http.REDACTED
+
+
+# -- clear text (issue 14, item 11): URL checks only, nothing is sent -------------------------------------------
+
+@pytest.mark.parametrize("url", ["https://api.civo.com", "HTTPS://api.civo.com", "Http://127.0.0.1:8080/",
+                                 "HTTP://localhost:9", "http://[::1]:8080"])
+def test_any_case_of_the_scheme_is_accepted(url):
+    checked = _http.check_api_url(url)
+    assert checked.split("://")[0] in ("http", "https")
+    assert checked.split("://")[1] == url.split("://")[1]
+
+
+@pytest.mark.parametrize("url", ["ftp://api.civo.com", "api.civo.com", "", None, "https://", "file:///etc/passwd"])
+def test_other_schemes_are_refused(url):
+    with pytest.raises(InvalidParameterError):
+        _http.check_api_url(url)
+
+
+@pytest.mark.parametrize("url, warns", [
+    ("http://api.civo.com", True), ("HTTP://api.civo.com/", True), ("http://10.0.0.5:8080", True),
+    ("http://127.0.0.1:8080", False), ("http://127.5.6.7", False), ("http://localhost:8080", False),
+    ("http://[::1]:8080", False), ("https://api.civo.com", False), ("HTTPS://api.civo.com", False),
+])
+def test_clear_text_to_a_host_not_on_loopback_warns(url, warns):
+    warning = _http.insecure_url_warning(url)
+    assert bool(warning) is warns
+    if warns:
+        assert "clear text" in warning and "https://" in warning
+
+
+def test_the_transport_warns_once_per_host_and_never_shows_url_credentials():
+    tr = transport(FakeSession())
+    tr._check_url("http://ops:pw-secret-1@api.civo.test/v2/regions")
+    tr._check_url("http://api.civo.test/v2/sizes")
+    assert len(tr.warnings) == 1 and "pw-secret-1" not in tr.warnings[0]
+    tr._check_url("https://api.civo.test/v2/sizes")
+    assert len(tr.warnings) == 1
+
+
+@pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("127.255.0.9", True), ("::1", True),
+                                            ("[::1]", True), ("localhost", True), ("LOCALHOST.", True),
+                                            ("10.0.0.1", False), ("api.civo.com", False), ("", False),
+                                            ("127.0.0.1.nip.io", False)])
+def test_is_loopback(host, loopback):
+    assert _http.is_loopback(host) is loopback
+
+
+# -- deadlines (issue 14, item 7) -------------------------------------------------------------------------------
+
+def test_outside_a_deadline_retries_follow_the_budget():
+    session = FakeSession(handler=lambda call: html_response(502, NGINX_502))
+    tr = transport(session, retries=3)
+    with pytest.raises(ApiError) as err:
+        tr.request("GET", URL)
+    assert session.count == 4 and err.value.transient is True
+
+
+def test_inside_a_deadline_no_pause_goes_past_it():
+    from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeClock
+    clock = FakeClock()
+    session = FakeSession(handler=lambda call: json_response(503, {}, {"Retry-After": "20"}))
+    tr = transport(session, retries=10, sleep=clock.sleep)
+    with _http.deadline(clock.now + 50, clock):
+        with pytest.raises(ApiError) as err:
+            tr.request("GET", URL)
+    assert clock.elapsed <= 50 and session.count == 3  # 20 s, 20 s, then 10 s left < Retry-After 20
+    assert "deadline" in str(err.value) and err.value.retry_after == 20
+
+
+def test_a_deadline_that_has_passed_stops_retrying():
+    from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeClock
+    clock = FakeClock()
+    session = FakeSession(handler=lambda call: read_timeout())
+    tr = transport(session, retries=10, sleep=clock.sleep)
+    with _http.deadline(clock.now + 3, clock):
+        with pytest.raises(ApiError) as err:
+            tr.request("GET", URL)
+    assert clock.elapsed <= 3 and err.value.transient
+    assert _http.deadline_remaining() is None  # left with the block
+
+
+def test_nested_deadlines_keep_the_earlier_one():
+    from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeClock
+    clock = FakeClock()
+    with _http.deadline(clock.now + 10, clock):
+        with _http.deadline(clock.now + 100, clock):
+            assert _http.deadline_remaining() == 10
+        with _http.deadline(clock.now + 4, clock):
+            assert _http.deadline_remaining() == 4
+        assert _http.deadline_remaining() == 10
+
+
+def test_errors_that_cannot_pass_by_themselves_are_not_transient():
+    for answer in (json_response(401, {}), json_response(404, {}), json_response(422, {})):
+        tr = transport(FakeSession(answer))
+        with pytest.raises(ApiError) as err:
+            tr.request("GET", URL)
+        assert err.value.transient is False

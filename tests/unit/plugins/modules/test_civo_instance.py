@@ -12,6 +12,7 @@ import copy
 import pytest
 
 from ansible_collections.vmops.cloud.plugins.module_utils._http import (
+    ADOPT_LOOKS,
     AmbiguousRequestError,
     ApiError,
     InvalidParameterError,
@@ -540,7 +541,8 @@ def test_lost_create_not_applied_is_sent_again():
     mod = make(client=client, hostname="web", size="g3.small", template_id=JAMMY, network_id=NET, wait=False)
     current = mod.apply(mod.plan(None), None)
     assert current["hostname"] == "web"
-    assert [m for m, p, d in client.requests] == ["POST", "GET", "POST"]
+    # looked ADOPT_LOOKS times over a bounded window (issue 14.4) before sending again
+    assert [m for m, p, d in client.requests] == ["POST"] + ["GET"] * ADOPT_LOOKS + ["POST"]
 
 
 # -- applying -------------------------------------------------------------------------------

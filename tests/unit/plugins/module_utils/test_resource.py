@@ -1,0 +1,307 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vmops.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Unit tests of the declarative resource layer (resource.py) through a real CivoClient and Transport over a
+scripted session: planning, diff, immutable refusals, the tie-break after a create, list validation, delete."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible_collections.vmops.cloud.plugins.module_utils import base
+from ansible_collections.vmops.cloud.plugins.module_utils._http import Transport
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, civo_error
+from ansible_collections.vmops.cloud.plugins.module_utils.resource import (
+    Field, ResourceInfoModule, ResourceModule, Update, resource_spec)
+from ansible_collections.vmops.cloud.plugins.modules.civo_ssh_key import CivoSshKey
+from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import (
+    FakeSession, Sleeps, json_response, response)
+
+BASE = "https://api.civo.test"
+
+
+class Exited(Exception):
+    def __init__(self, result):
+        super(Exited, self).__init__(result)
+        self.result = result
+
+
+def fake_module(params, check):
+    class FakeAM(object):
+        def __init__(self, argument_spec, supports_check_mode=False, **kwargs):
+            unknown = set(params) - set(argument_spec)
+            assert not unknown, "unknown options %s" % sorted(unknown)
+            self.params = dict((k, v.get("default")) for k, v in argument_spec.items())
+            self.params.update(params)
+            self.check_mode = check
+            self._diff = True
+            self._name = "test"
+            self.warnings = []
+
+        def warn(self, text):
+            self.warnings.append(text)
+
+        def exit_json(self, **result):
+            result["warnings"] = self.warnings
+            raise Exited(result)
+
+        def fail_json(self, **result):
+            result["failed"] = True
+            raise Exited(result)
+    return FakeAM
+
+
+class Api(object):
+    """A scripted Civo API: ``routes[(method, path)]`` is a list of answers (or a callable of the call)."""
+
+    def __init__(self, **routes):
+        self.routes = dict((tuple(k.split(" ", 1)), v) for k, v in routes.items())
+        self.session = FakeSession(handler=self.answer)
+
+    def answer(self, call):
+        key = (call.method, call.path)
+        if key not in self.routes:
+            raise AssertionError("unexpected request %s %s" % key)
+        answers = self.routes[key]
+        value = answers.pop(0) if isinstance(answers, list) and len(answers) > 1 else (
+            answers[0] if isinstance(answers, list) else answers)
+        if callable(value):
+            value = value(call)
+        if isinstance(value, tuple):
+            return json_response(value[0], value[1])
+        if isinstance(value, bytes):
+            return response(200, value)
+        return json_response(200, value)
+
+    @property
+    def calls(self):
+        return [(c.method, c.path) for c in self.session.calls]
+
+    @property
+    def mutating(self):
+        return [c for c in self.calls if c[0] != "GET"]
+
+
+def run(cls, api, params, check=False, monkeypatch=None, retries=2):
+    monkeypatch.setattr(base, "AnsibleModule", fake_module(dict(params, api_key="k", api_url=BASE), check))
+    mod = cls()
+    transport = Transport(session=api.session, retries=retries, sleep=Sleeps(), error_parser=civo_error)
+    mod._client = CivoClient("k", api_url=BASE, region="lon1", api_retries=retries, transport=transport)
+    mod._client.create_or_adopt = lambda send, find: __import__(
+        "ansible_collections.vmops.cloud.plugins.module_utils._http", fromlist=["x"]).create_or_adopt(
+        send, find, retries=retries, sleep=lambda s: None)
+    try:
+        mod.run()
+    except Exited as exc:
+        return exc.result
+    raise AssertionError("the module neither exited nor failed")
+
+
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPvnwO2OjTAI/QOnmu4RNmgA/t+5GZfM+jah2DS7A1w8 a@b"
+OTHER = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEk8IF0dZvHWKr45OetFH1ttI3uE94dmd2y6HC04fzqI c@d"
+
+
+def sshkey(kid, name, key=KEY, created="2026-01-01T00:00:00Z"):
+    return {"id": kid, "name": name, "public_key": key, "fingerprint": "SHA256:x", "created_at": created}
+
+
+# -- planning, check mode, diff ---------------------------------------------------------------------------
+
+def test_create_in_check_mode_sends_nothing_and_shows_the_diff(monkeypatch):
+    api = Api(**{"GET /v2/sshkeys": [[sshkey("a", "other")]]})
+    res = run(CivoSshKey, api, dict(name="web", public_key=KEY), check=True, monkeypatch=monkeypatch)
+    assert res["changed"] is True and res["actions"] == ["create SSH key 'web'"]
+    assert res["diff"] == {"before": {}, "after": {"name": "web", "public_key": " ".join(KEY.split()[:2])}}
+    assert api.mutating == [] and res["ssh_key"] is None
+
+
+def test_create_posts_name_key_and_region_then_looks_again(monkeypatch):
+    listed = [[], [sshkey("new", "web", created="2026-11-26T10:00:00Z")]]
+    api = Api(**{"GET /v2/sshkeys": listed, "POST /v2/sshkeys": {"result": "success", "id": "new"}})
+    res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
+    assert res["changed"] is True and res["ssh_key"]["id"] == "new" and res["adopted"] is False
+    assert api.calls == [("GET", "/v2/sshkeys"), ("POST", "/v2/sshkeys"), ("GET", "/v2/sshkeys")]
+    post = api.session.calls[1]
+    assert post.json == {"name": "web", "public_key": KEY, "region": "LON1"}
+
+
+def test_noop_by_id_is_one_request(monkeypatch):
+    api = Api(**{"GET /v2/sshkeys/a": sshkey("a", "web")})
+    res = run(CivoSshKey, api, dict(id="a", name="web", public_key=KEY), monkeypatch=monkeypatch)
+    assert res["changed"] is False and res["actions"] == [] and api.calls == [("GET", "/v2/sshkeys/a")]
+    assert res["diff"]["before"] == res["diff"]["after"]
+
+
+# -- immutable fields --------------------------------------------------------------------------------------
+
+def test_changed_immutable_field_is_refused_naming_field_and_values(monkeypatch):
+    api = Api(**{"GET /v2/sshkeys": [[sshkey("a", "web")]]})
+    res = run(CivoSshKey, api, dict(name="web", public_key=OTHER), monkeypatch=monkeypatch)
+    assert res["failed"] is True and res["failure"]["code"] == "immutable_field"
+    msg = res["msg"]
+    assert "SSH key 'web' (id a) cannot change in place: public_key" in msg
+    assert "AAAAIPvn" in msg and "AAAAIEk8" in msg and "state=absent" in msg
+    assert api.mutating == []
+
+
+class Thing(ResourceModule):
+    """Two fields renamed by one PUT, one resized by its own request, one immutable without a hint."""
+    resource_key = "thing"
+    path = "things"
+    what = "thing"
+    absent_codes = ("database_thing_not_found",)
+    RENAME = Update()
+    fields = (
+        Field("name", update=RENAME),
+        Field("notes", update=RENAME),
+        Field("size", update=Update(suffix="/resize")),
+        Field("zone", immutable=True),
+        Field("kind"),  # no update, not marked immutable: refused too
+    )
+    argument_spec = resource_spec(notes=dict(type="str"), size=dict(type="int"), zone=dict(type="str"),
+                                  kind=dict(type="str"))
+
+
+def thing(**extra):
+    obj = dict(id="t1", name="one", notes="n", size=1, zone="z1", kind="k")
+    obj.update(extra)
+    return obj
+
+
+def test_updates_are_grouped_by_request_in_declaration_order(monkeypatch):
+    api = Api(**{"GET /v2/things/t1": thing(), "PUT /v2/things/t1": {"result": "success"},
+                 "PUT /v2/things/t1/resize": {"result": "success"}})
+    res = run(Thing, api, dict(id="t1", name="two", notes="m", size=2, zone="z1"), monkeypatch=monkeypatch)
+    assert res["changed"] is True
+    assert api.mutating == [("PUT", "/v2/things/t1"), ("PUT", "/v2/things/t1/resize")]
+    assert api.session.calls[1].json == {"name": "two", "notes": "m", "region": "LON1"}
+    assert api.session.calls[2].json == {"size": 2, "region": "LON1"}
+    assert res["thing"]["name"] == "two" and res["thing"]["size"] == 2
+    assert res["diff"]["after"]["name"] == "two" and res["diff"]["before"]["size"] == 1
+    assert len(res["actions"]) == 2 and "name 'one' -> 'two'" in res["actions"][0]
+
+
+def test_every_refused_field_is_named_in_one_message(monkeypatch):
+    api = Api(**{"GET /v2/things/t1": thing()})
+    res = run(Thing, api, dict(id="t1", zone="z2", kind="q", size=5), monkeypatch=monkeypatch)
+    assert res["failed"] and res["failure"]["reason"] == "zone, kind"
+    assert "zone (current 'z1', wanted 'z2')" in res["msg"] and "kind (current 'k', wanted 'q')" in res["msg"]
+    assert api.mutating == []
+
+
+# -- the tie-break after a create -------------------------------------------------------------------------
+
+def test_a_younger_duplicate_made_by_this_run_is_deleted_and_the_oldest_adopted(monkeypatch):
+    older = sshkey("zzz-other", "web", created="2026-11-26T10:00:00Z")
+    ours = sshkey("aaa-ours", "web", created="2026-11-26T10:00:01Z")
+    api = Api(**{"GET /v2/sshkeys": [[], [ours, older]], "POST /v2/sshkeys": {"result": "success", "id": "aaa-ours"},
+                 "DELETE /v2/sshkeys/aaa-ours": {"result": "success"}})
+    res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
+    assert res["changed"] is True and res["ssh_key"]["id"] == "zzz-other"
+    assert res["duplicates_deleted"] == ["aaa-ours"]
+    assert api.mutating == [("POST", "/v2/sshkeys"), ("DELETE", "/v2/sshkeys/aaa-ours")]
+    assert "zzz-other" in res["warnings"][0] and "aaa-ours" in res["warnings"][0]
+
+
+def test_the_oldest_is_kept_by_the_run_that_made_it(monkeypatch):
+    ours = sshkey("zzz-ours", "web", created="2026-11-26T10:00:00Z")
+    younger = sshkey("aaa-other", "web", created="2026-11-26T10:00:01Z")
+    api = Api(**{"GET /v2/sshkeys": [[], [younger, ours]], "POST /v2/sshkeys": {"result": "success", "id": "zzz-ours"}})
+    res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
+    assert res["ssh_key"]["id"] == "zzz-ours" and "duplicates_deleted" not in res
+    assert api.mutating == [("POST", "/v2/sshkeys")]
+
+
+def test_same_created_at_breaks_the_tie_by_id(monkeypatch):
+    ours = sshkey("b", "web", created="2026-11-26T10:00:00Z")
+    other = sshkey("a", "web", created="2026-11-26T10:00:00Z")
+    api = Api(**{"GET /v2/sshkeys": [[], [ours, other]], "POST /v2/sshkeys": {"result": "success", "id": "b"},
+                 "DELETE /v2/sshkeys/b": {"result": "success"}})
+    res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
+    assert res["ssh_key"]["id"] == "a" and res["duplicates_deleted"] == ["b"]
+
+
+def test_adopting_another_runs_object_with_a_different_immutable_value_is_refused(monkeypatch):
+    older = sshkey("a", "web", key=OTHER, created="2026-11-26T10:00:00Z")
+    api = Api(**{"GET /v2/sshkeys": [[], [older]],
+                 "POST /v2/sshkeys": (409, {"code": "database_ssh_key_duplicate_name", "reason": "taken"})})
+    res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
+    assert res["failed"] and res["failure"]["code"] == "immutable_field"
+    assert api.mutating == [("POST", "/v2/sshkeys")]
+
+
+def test_a_taken_name_at_create_is_adopted(monkeypatch):
+    older = sshkey("a", "web", created="2026-11-26T10:00:00Z")
+    api = Api(**{"GET /v2/sshkeys": [[], [older]],
+                 "POST /v2/sshkeys": (409, {"code": "database_ssh_key_duplicate_name", "reason": "taken"})})
+    res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
+    assert res["changed"] is True and res["adopted"] is True and res["ssh_key"]["id"] == "a"
+
+
+def test_a_create_answer_without_id_is_ambiguous_and_the_object_adopted(monkeypatch):
+    made = sshkey("new", "web")
+    api = Api(**{"GET /v2/sshkeys": [[], [made], [made]], "POST /v2/sshkeys": b""})
+    res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
+    assert res["adopted"] is True and res["ssh_key"]["id"] == "new"
+    assert api.mutating == [("POST", "/v2/sshkeys")]
+
+
+# -- list validation ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("body", [b"", b"{}", b"null", b'{"items": null}', b"<html>502</html>", b'["x"]'])
+def test_a_malformed_list_is_an_error_never_an_empty_account(monkeypatch, body):
+    api = Api(**{"GET /v2/sshkeys": body})
+    res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch, retries=1)
+    assert res["failed"] is True and res["failure"]["code"] == "malformed_response"
+    assert api.mutating == [] and api.calls == [("GET", "/v2/sshkeys")] * 2
+
+
+def test_an_ambiguous_name_fails_with_the_ids(monkeypatch):
+    api = Api(**{"GET /v2/sshkeys": [[sshkey("b", "web", created="2"), sshkey("a", "web", created="1")]]})
+    res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
+    assert res["failed"] and res["failure"]["code"] == "ambiguous_name" and "ids: a, b" in res["msg"]
+
+
+# -- delete ------------------------------------------------------------------------------------------------
+
+def test_delete_takes_the_resources_own_404_as_done(monkeypatch):
+    api = Api(**{"GET /v2/sshkeys/a": sshkey("a", "web"),
+                 "DELETE /v2/sshkeys/a": (404, {"code": "database_ssh_key_not_found", "reason": "gone"})})
+    res = run(CivoSshKey, api, dict(id="a", state="absent"), monkeypatch=monkeypatch)
+    assert res["changed"] is True and res["ssh_key"] is None
+
+
+@pytest.mark.parametrize("code", ["database_region_not_found", "route_not_found", None])
+def test_delete_fails_on_other_404s(monkeypatch, code):
+    api = Api(**{"GET /v2/sshkeys/a": sshkey("a", "web"),
+                 "DELETE /v2/sshkeys/a": (404, {"code": code, "reason": "no"})})
+    res = run(CivoSshKey, api, dict(id="a", state="absent"), monkeypatch=monkeypatch)
+    assert res["failed"] is True and res["failure"]["status"] == 404
+
+
+def test_get_by_id_fails_on_a_foreign_404(monkeypatch):
+    api = Api(**{"GET /v2/sshkeys/a": (404, {"code": "database_region_not_found", "reason": "no region"})})
+    res = run(CivoSshKey, api, dict(id="a", state="absent"), monkeypatch=monkeypatch)
+    assert res["failed"] is True and res["failure"]["code"] == "database_region_not_found"
+
+
+# -- info --------------------------------------------------------------------------------------------------
+
+class ThingInfo(ResourceInfoModule):
+    path = "things"
+    paged = True
+    list_key = "things"
+
+
+def test_info_reads_every_page_and_filters_by_name(monkeypatch):
+    pages = [{"page": 1, "per_page": 1, "pages": 2, "items": [thing()]},
+             {"page": 2, "per_page": 1, "pages": 2, "items": [thing(id="t2", name="two")]}]
+    api = Api(**{"GET /v2/things": pages})
+    res = run(ThingInfo, api, dict(name="two"), monkeypatch=monkeypatch)
+    assert [t["id"] for t in res["things"]] == ["t2"] and len(api.calls) == 2
+    assert json.loads(json.dumps(res))["changed"] is False
