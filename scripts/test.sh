@@ -16,7 +16,7 @@ set -uo pipefail
 # shellcheck source=scripts/_env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 
-DEFAULT_STAGES=(sanity units integration lint docs changelog build molecule reliability ee runner docsite)
+DEFAULT_STAGES=(sanity units integration compat lint docs changelog build molecule reliability ee runner gitops docsite)
 PY_VERSION="3.11"
 # ansible-test needs a real (non-symlinked) collection tree; see scripts/_sync_collection.py.
 AT_ROOT="$BUILD/ansible-test"
@@ -119,12 +119,73 @@ stage_integration() {
     run_pytest tests/integration
 }
 
-stage_lint() {
-    # config (profile, excludes, offline) lives in .ansible-lint; ANSIBLE_HOME points into .build so
-    # nothing lands in ~/.ansible.
+# ansible-core releases the compat stage proves besides the pinned one in .venv: the oldest admitted
+# (requires_ansible in meta/runtime.yml) and the newest published (2.20+ need Python >= 3.12, taken
+# from pyenv by scripts/_core_venv.sh).  Override with VMOPS_COMPAT_CORES="2.17 2.21".
+COMPAT_NEWEST="2.21"
+# the integration smoke: a playbook (the README Quick start, check mode and real), the provision
+# role's argument spec, and the info module end to end, each against the emulator
+COMPAT_SMOKE=(
+    "tests/integration/test_first_hour.py::test_readme_quick_start_check_mode_then_real"
+    "tests/integration/test_first_hour.py::test_provision_refuses_unknown_item_keys_before_any_request[extra0-ssh_kye_id]"
+    "tests/integration/test_civo_instance_info.py::test_by_id_is_one_request"
+)
+
+compat_oldest() {
+    # "2.17" from requires_ansible: ">=2.17.0"
+    sed -n 's/^requires_ansible: *["'\'']*>= *\([0-9]*\.[0-9]*\).*/\1/p' "$REPO/meta/runtime.yml"
+}
+
+stage_compat() {
+    # Unit tests and an integration smoke on the oldest and newest ansible-core (cached venvs
+    # .build/venv-core-X.Y made by scripts/_core_venv.sh; the first run installs them, ~10 s each).
     setup_collection_path
     cd "$REPO" || return 1
-    ansible-lint --offline --profile production
+    local oldest cores v venv rc=0
+    oldest="$(compat_oldest)"
+    [ -n "$oldest" ] || { echo "cannot read requires_ansible from meta/runtime.yml" >&2; return 1; }
+    cores="${VMOPS_COMPAT_CORES:-$oldest $COMPAT_NEWEST}"
+    for v in $cores; do
+        venv="$(bash "$REPO/scripts/_core_venv.sh" "$v" | tail -1)" || { rc=1; continue; }
+        echo "---- $("$venv/bin/ansible" --version | head -1), $("$venv/bin/python" --version)"
+        "$venv/bin/python" -m pytest tests/unit -q -p no:cacheprovider || rc=1
+        "$venv/bin/python" -m pytest "${COMPAT_SMOKE[@]}" -q -p no:cacheprovider || rc=1
+    done
+    return "$rc"
+}
+
+stage_lint() {
+    # config (profile, excludes, offline) lives in .ansible-lint; ANSIBLE_HOME points into .build so
+    # nothing lands in ~/.ansible.  Strict: ansible-lint exits 0 on "warning" violations (it prints
+    # "Listing N violation(s) that are fatal" and "Profile 'production' was required, but 'min' profile
+    # passed" and still passes), so --strict turns every warning into a failure, and the summary line
+    # is checked too: it must report 0 failures, 0 warnings and the production profile passed.
+    setup_collection_path
+    cd "$REPO" || return 1
+    local out rc
+    out="$(mktemp "${TMPDIR:-/tmp}/vmops-lint.XXXXXX")"
+    ansible-lint --offline --profile production --strict 2>&1 | tee "$out"
+    rc=${PIPESTATUS[0]}
+    if [ "$rc" -eq 0 ]; then
+        _lint_output_clean "$out" || rc=1
+    fi
+    rm -f "$out"
+    return "$rc"
+}
+_lint_output_clean() {
+    # _lint_output_clean FILE: the ansible-lint output reports no violation of any kind.
+    local plain
+    plain="$(sed 's/\x1b\[[0-9;]*m//g; s/\x1b\]8;;[^\x1b]*\x1b\\//g' "$1")"
+    if grep -q "violation(s)" <<<"$plain"; then
+        echo "ansible-lint listed violations (see above)" >&2; return 1
+    fi
+    if grep -Eq "was required, but '[a-z]+' profile passed" <<<"$plain"; then
+        echo "ansible-lint: the production profile did not pass" >&2; return 1
+    fi
+    if ! grep -Eq "Passed: 0 failure\(s\), 0 warning\(s\)" <<<"$plain"; then
+        echo "ansible-lint: no 'Passed: 0 failure(s), 0 warning(s)' summary" >&2; return 1
+    fi
+    return 0
 }
 
 stage_docs() {
@@ -138,9 +199,66 @@ _docs_locked() {
 }
 
 stage_changelog() {
-    # fragments go in changelogs/fragments/ (see changelogs/config.yaml)
+    # fragments go in changelogs/fragments/ (see changelogs/config.yaml); CHANGELOG.rst is made by
+    # `bash scripts/changelog_release.sh`, which must be re-run after a fragment is added to a version
+    # that is already released (galaxy.yml's version in changelogs/changelog.yaml).
     cd "$REPO" || return 1
-    antsibull-changelog lint
+    antsibull-changelog lint || return 1
+    antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml || return 1
+    if [ -f CHANGELOG.rst ]; then
+        rstcheck --report-level warning CHANGELOG.rst || return 1
+    fi
+    python - <<'PY'
+import os, sys, yaml
+version = yaml.safe_load(open("galaxy.yml"))["version"]
+releases = (yaml.safe_load(open("changelogs/changelog.yaml")) or {}).get("releases") or {}
+fragments = sorted(f for f in os.listdir("changelogs/fragments") if f.endswith((".yml", ".yaml")))
+if version not in releases:
+    print("changelog: %s unreleased, %d fragment(s)" % (version, len(fragments)))
+    sys.exit(0)
+# released: every fragment (kept, see keep_fragments) must be in the release, with its current text
+release = releases[version]
+changes = release.get("changes") or {}
+stale = []
+for name in fragments:
+    if name not in (release.get("fragments") or []):
+        stale.append("%s (not in the release)" % name)
+        continue
+    with open(os.path.join("changelogs/fragments", name)) as handle:
+        frag = yaml.safe_load(handle) or {}
+    for section, entries in frag.items():
+        if section == "trivial":
+            continue  # trivial entries are not recorded (trivial_section_name in changelogs/config.yaml)
+        if section == "release_summary":
+            if changes.get(section, "").strip() != str(entries).strip():
+                stale.append("%s (release_summary edited)" % name)
+            continue
+        for entry in entries if isinstance(entries, list) else [entries]:
+            if entry not in (changes.get(section) or []):
+                stale.append("%s (%s entry edited or new)" % (name, section))
+# every plugin and role of the collection is listed as new in this first release (version_added)
+listed = {("module", m["name"]) for m in release.get("modules") or []}
+listed |= {(kind, p["name"]) for kind, items in (release.get("plugins") or {}).items() for p in items}
+listed |= {(kind, o["name"]) for kind, items in (release.get("objects") or {}).items() for o in items}
+for kind in sorted(os.listdir("plugins")):
+    if kind in ("module_utils", "doc_fragments", "plugin_utils") or not os.path.isdir(os.path.join("plugins", kind)):
+        continue
+    for name in sorted(os.listdir(os.path.join("plugins", kind))):
+        if name.endswith(".py") and name != "__init__.py":
+            key = ("module" if kind == "modules" else kind, name[:-3])
+            if key not in listed:
+                stale.append("%s %s not in the release" % key)
+for role in sorted(os.listdir("roles")):
+    if os.path.isfile(os.path.join("roles", role, "meta", "argument_specs.yml")) and ("role", role) not in listed:
+        stale.append("role %s not in the release" % role)
+if not os.path.isfile("CHANGELOG.rst"):
+    stale.append("CHANGELOG.rst missing")
+if stale:
+    sys.exit("the %s release in changelogs/changelog.yaml is out of date: %s\n"
+             "run bash scripts/changelog_release.sh (it folds the fragments into the %s release and "
+             "regenerates CHANGELOG.rst)" % (version, "; ".join(stale), version))
+print("changelog: %s released, all %d fragment(s) in it" % (version, len(fragments)))
+PY
 }
 
 stage_build() {
@@ -156,14 +274,10 @@ stage_build() {
         inst="$tmp/collections/ansible_collections/vmops/cloud"
         test -f "$inst/MANIFEST.json" || { echo "MANIFEST.json missing in $inst" >&2; exit 1; }
         test -d "$inst/plugins/modules" || { echo "plugins/modules missing in $inst" >&2; exit 1; }
-        for dev in tests/emulator tests/integration benchmarks scripts extensions .venv .build; do
-            if [ -e "$inst/$dev" ]; then echo "dev-only path shipped in the tarball: $dev" >&2; exit 1; fi
-        done
-        for dev in tests/ee tests/reliability tests/runner tests/docsite tests/molecule; do
-            if [ -e "$inst/$dev" ]; then echo "WARNING: dev-only $dev is shipped (add it to build_ignore in galaxy.yml)"; fi
-        done
+        # The tarball carries what users need and nothing of the development set-up: an allow-list.
+        python "$REPO/scripts/_check_tarball.py" "$tarball"
         n="$(find "$inst/plugins/modules" -name '*.py' ! -name '__init__.py' | wc -l)"
-        echo "installed $(basename "$tarball"): $n module(s) in plugins/modules, no tests/emulator, tests/integration, benchmarks, scripts, extensions"
+        echo "installed $(basename "$tarball"): $n module(s) in plugins/modules; tarball listing matches the allow-list"
     )
     rc=$?
     rm -rf "$tmp"
@@ -214,6 +328,14 @@ stage_runner() {
     setup_collection_path
     cd "$REPO" || return 1
     run_pytest tests/ee/test_runner.py
+}
+
+stage_gitops() {
+    # The GitOps guide's plan (--check --diff) and apply steps through ansible-runner, with the
+    # vmops.cloud.changes callback's Markdown/JSON reports checked (tests/ee/test_gitops.py).
+    setup_collection_path
+    cd "$REPO" || return 1
+    run_pytest tests/ee/test_gitops.py
 }
 
 stage_docsite() {

@@ -506,6 +506,7 @@ class ZomroModuleMixin(object):
             self._client = ZomroClient.from_params(self.params, on_secret=self.module.no_log_values.add)
         return self._client
 
+
 def describe_status(value):
     """A Zomro instance's state for wait messages: its state (``instance_status``/``fotbo_status``), else
     its billing status."""

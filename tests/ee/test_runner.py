@@ -81,9 +81,13 @@ def test_documented_credential_types():
         "ZOMRO_USERNAME": "u", "ZOMRO_PASSWORD": "p", "ZOMRO_API_URL": "https://api.zomro.com/"}
 
 
-def run_job(tmp_path, playbook, envvars, verbosity=3, extravars=None):
-    """One AWX-like job: a private data directory with project/ and inventory/, credentials as env vars."""
-    private = tmp_path / "job"
+def run_job(tmp_path, playbook, envvars, verbosity=3, extravars=None, cmdline=None, name="job"):
+    """One AWX-like job: a private data directory with project/ and inventory/, credentials as env vars.
+
+    ``cmdline``: more ansible-playbook options (``--check --diff``); ``name``: the private data directory's
+    name under ``tmp_path``, for several jobs in one test.
+    """
+    private = tmp_path / name
     (private / "project").mkdir(parents=True)
     (private / "inventory").mkdir()
     with open(playbook, encoding="utf-8") as src:
@@ -103,7 +107,7 @@ def run_job(tmp_path, playbook, envvars, verbosity=3, extravars=None):
     # suppress_env_files: runner does not copy envvars (the credentials) into env/ on disk.
     return ansible_runner.run(private_data_dir=str(private), playbook=os.path.basename(playbook),
                               envvars=env, extravars=extravars, verbosity=verbosity, quiet=True, timeout=600,
-                              suppress_env_files=True)
+                              suppress_env_files=True, cmdline=cmdline)
 
 
 def instance_passwords(emulator):
