@@ -226,67 +226,79 @@ class Transport(object):
         kwargs.setdefault("verify", self.validate_certs)
         attempt = 0
         while True:
-            retry_after = None
-            try:
-                self.request_count += 1
-                response = self.session.request(method, url, **kwargs)
-            except requests.exceptions.RequestException as exc:
-                text = self.scrub(_exc_text(exc))
-                if _unsendable(exc):
-                    # Refused while the request was prepared: repeating cannot help.
-                    raise self._clean(ApiError("%s: the request cannot be sent: %s" % (where, text),
-                                               code="invalid_request", reason=text))
-                if isinstance(exc, requests.exceptions.SSLError):
-                    # A certificate problem does not go away by asking again.
-                    raise self._clean(ApiError("%s: TLS error: %s (set validate_certs=false only for a test endpoint)"
-                                               % (where, text), code="tls_error", reason=text))
-                if not safe and not _never_sent(exc):
-                    raise self._ambiguous(AmbiguousRequestError(
-                        "%s: the connection failed after the request was sent (%s); it may have been applied"
-                        % (where, text), code="connection_error", reason=text))
-                error = _ConnectionFailed("%s failed: %s" % (where, text), code="connection_error", reason=text)
-                error.where, error.text = where, text
-            else:
-                status = response.status_code
-                if status < 400:
-                    if check is None:
-                        return response
-                    try:
-                        return check(response)
-                    except MalformedResponseError as exc:
-                        exc.message = "%s: %s" % (where, exc.message)
-                        if not safe:
-                            raise self._ambiguous(AmbiguousRequestError(
-                                exc.message + " (it may have been applied)", status=status, code=exc.code,
-                                reason=exc.reason))
-                        error = exc
-                    except ApiError as exc:
-                        raise self._clean(exc)
-                else:
-                    error = self.error_parser(response, method, _redact_url(url))
-                    if status not in RETRY_STATUSES:
-                        raise self._clean(error)
-                    # Honoured on 429 and on 503 alike (RFC 9110 section 10.2.3).
-                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                    error.retry_after = retry_after
-                    # A 429 was rejected before processing: repeating is safe for any method.
-                    if status != 429 and not safe:
-                        raise self._ambiguous(AmbiguousRequestError(
-                            error.message + " (it may have been applied)", status=error.status, code=error.code,
-                            reason=error.reason))
+            answer, error = self._attempt(method, url, safe, check, where, kwargs)
+            if error is None:
+                return answer
             # ``error`` may pass by itself: retry within the budget and the deadline.
             error.transient = True
-            if attempt >= self.retries:
-                raise self._clean(_gave_up(error, _attempts(attempt + 1)))
-            pause = self.delay(attempt, retry_after)
-            remaining = deadline_remaining()
-            if remaining is not None:
-                if remaining <= 0 or (retry_after is not None and retry_after > remaining):
-                    why = "has passed" if remaining <= 0 else "comes before the Retry-After of %ss" % _seconds(retry_after)
-                    raise self._clean(_gave_up(error, "%s: the wait's deadline %s" % (_attempts(attempt + 1), why)))
-                pause = min(pause, remaining)
-            self.sleep(pause)
+            self.sleep(self._pause_or_give_up(error, attempt))
             attempt += 1
+
+    def _attempt(self, method, url, safe, check, where, kwargs):
+        """One try: ``(answer, None)``, or ``(None, error)`` for a failure worth retrying; else raises."""
+        self.request_count += 1
+        try:
+            response = self.session.request(method, url, **kwargs)
+        except requests.exceptions.RequestException as exc:
+            return None, self._connection_failure(exc, safe, where)
+        status = response.status_code
+        if status < 400:
+            if check is None:
+                return response, None
+            try:
+                return check(response), None
+            except MalformedResponseError as exc:
+                exc.message = "%s: %s" % (where, exc.message)
+                if not safe:
+                    raise self._ambiguous(AmbiguousRequestError(
+                        exc.message + " (it may have been applied)", status=status, code=exc.code, reason=exc.reason))
+                return None, exc
+            except ApiError as exc:
+                raise self._clean(exc)
+        error = self.error_parser(response, method, _redact_url(url))
+        if status not in RETRY_STATUSES:
+            raise self._clean(error)
+        # Honoured on 429 and on 503 alike (RFC 9110 section 10.2.3).
+        error.retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        # A 429 was rejected before processing: repeating is safe for any method.
+        if status != 429 and not safe:
+            raise self._ambiguous(AmbiguousRequestError(
+                error.message + " (it may have been applied)", status=error.status, code=error.code,
+                reason=error.reason))
+        return None, error
+
+    def _connection_failure(self, exc, safe, where):
+        """The error for a request that got no answer; raised at once unless a retry may help."""
+        text = self.scrub(_exc_text(exc))
+        if _unsendable(exc):
+            # Refused while the request was prepared: repeating cannot help.
+            raise self._clean(ApiError("%s: the request cannot be sent: %s" % (where, text),
+                                       code="invalid_request", reason=text))
+        if isinstance(exc, requests.exceptions.SSLError):
+            # A certificate problem does not go away by asking again.
+            raise self._clean(ApiError("%s: TLS error: %s (set validate_certs=false only for a test endpoint)"
+                                       % (where, text), code="tls_error", reason=text))
+        if not safe and not _never_sent(exc):
+            raise self._ambiguous(AmbiguousRequestError(
+                "%s: the connection failed after the request was sent (%s); it may have been applied"
+                % (where, text), code="connection_error", reason=text))
+        error = _ConnectionFailed("%s failed: %s" % (where, text), code="connection_error", reason=text)
+        error.where, error.text = where, text
+        return error
+
+    def _pause_or_give_up(self, error, attempt):
+        """The pause before the next try; raises ``error`` when the budget or the deadline is spent."""
+        if attempt >= self.retries:
+            raise self._clean(_gave_up(error, _attempts(attempt + 1)))
+        retry_after = error.retry_after
+        pause = self.delay(attempt, retry_after)
+        remaining = deadline_remaining()
+        if remaining is None:
+            return pause
+        if remaining <= 0 or (retry_after is not None and retry_after > remaining):
+            why = "has passed" if remaining <= 0 else "comes before the Retry-After of %ss" % _seconds(retry_after)
+            raise self._clean(_gave_up(error, "%s: the wait's deadline %s" % (_attempts(attempt + 1), why)))
+        return min(pause, remaining)
 
     def _ambiguous(self, error):
         error.window = _window(self.timeout)

@@ -306,8 +306,14 @@ class VmopsModule(object):
         return progress
 
     def _secrets(self):
-        transport = getattr(self._client_or_none(), "transport", None)
-        return getattr(transport, "secrets", ())
+        """The secrets the client and its transport registered (a client may keep its own set too)."""
+        client = self._client_or_none()
+        secrets = set(getattr(getattr(client, "transport", None), "secrets", None) or ())
+        for name in ("secrets", "_secrets"):
+            held = getattr(client, name, None)
+            if isinstance(held, (set, frozenset, list, tuple)):
+                secrets.update(held)
+        return secrets
 
     def _client_or_none(self):
         return getattr(self, "_client", None)

@@ -93,7 +93,7 @@ class CivoClient(object):
         if not api_key:
             raise InvalidParameterError("api_key is required (or set CIVO_TOKEN)")
         self.base_url = (api_url or DEFAULT_API_URL).rstrip("/")
-        if not re.match(r"^https?://", self.base_url):
+        if not re.match(r"^https?://", self.base_url, re.IGNORECASE):
             raise InvalidParameterError("api_url must start with http:// or https://")
         self.region = (region or DEFAULT_REGION).upper()
         self.retries = api_retries

@@ -37,15 +37,16 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import (  # noqa: F401 (re-exported)
-    AmbiguousRequestError,
+from ._http import path_segment
+from .base import (  # noqa: F401 (errors re-exported for the resource modules)
     ApiError,
+    InfoModule,
     InvalidParameterError,
     MalformedResponseError,
-    path_segment,
+    Plan,
+    VmopsModule,
 )
-from ansible_collections.vmops.cloud.plugins.module_utils.base import InfoModule, Plan, VmopsModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import CIVO
+from .civo import CIVO
 
 # The listed page size of paged lists (``/v2/ips``); the API documents no maximum.
 PAGE_SIZE = 1000
@@ -336,6 +337,7 @@ class ResourceModule(ResourceApi, VmopsModule):
         else:
             plan = Plan(before=self.summary(current))
             self.refuse_immutable(current)
+            self.before_updates(plan, current)
             for update, body, changes in self.updates(current):
                 plan.step(self.describe_update(current, changes), self.send_update, update, body,
                           changes=changes)
@@ -352,6 +354,9 @@ class ResourceModule(ResourceApi, VmopsModule):
 
     def check_delete(self, current):
         """Raise to refuse deleting ``current`` (e.g. a default network)."""
+
+    def before_updates(self, plan, current):
+        """Steps (or refusals) before the in-place updates of an existing object (e.g. a detach)."""
 
     def extra_steps(self, plan, current):
         """Steps beyond the declared fields (rules, attachments, waits); ``current`` None = created."""
@@ -403,8 +408,7 @@ class ResourceModule(ResourceApi, VmopsModule):
                    if f.immutable or f.update is None]
         if not refused:
             return
-        parts = ["%s (current %s, wanted %s)%s" % (f.option, short(have), short(want),
-                                                  ": %s" % f.hint if f.hint else "")
+        parts = ["%s (current %s, wanted %s)%s" % (f.option, short(have), short(want), ": " + f.hint if f.hint else "")
                  for f, have, want in refused]
         raise ApiError("%s cannot change in place: %s" % (self.label(current), "; ".join(parts)),
                        code="immutable_field", reason=", ".join(f.option for f, dummy, dummy2 in refused))
@@ -448,6 +452,7 @@ class ResourceModule(ResourceApi, VmopsModule):
             if answer is None:
                 raise
             self.adopted = True
+        self.applied(answer)  # created: a failure from here on still reports the change
         obj = self.settle_duplicates(name, answer)
         if self.adopted or obj.get("id") != answer.get("id"):
             self.converge(obj)
@@ -489,6 +494,26 @@ class ResourceModule(ResourceApi, VmopsModule):
     def delete(self, current):
         self.delete_object(current["id"])
         return None
+
+
+def network_id(module, value, current=None):
+    """``Field.resolve`` for a Civo network given by id or label (no request when it is ``current``)."""
+    if value == current:
+        return value
+    nets = module.api("GET", "/v2/networks", check=answer_list)
+    found = [n for n in nets if value in (n.get("id"), n.get("label"))]
+    if len(found) != 1:
+        raise InvalidParameterError("network %r is not one network of region %s; networks: %s" % (
+            value, module.client.region, ", ".join(sorted(str(n.get("label")) for n in nets))))
+    return found[0]["id"]
+
+
+def default_network_id(module):
+    """The id of the region's default network (one list request)."""
+    nets = [n for n in module.api("GET", "/v2/networks", check=answer_list) if n.get("default")]
+    if len(nets) != 1:
+        raise InvalidParameterError("region %s has no single default network; give network" % module.client.region)
+    return nets[0]["id"]
 
 
 class ResourceInfoModule(ResourceApi, InfoModule):

@@ -60,54 +60,81 @@ def wait_until(fetch, done, timeout, what, describe=None, failed=None,
     * ``failed(None)`` ("gone") is final only once it persists: ``gone_polls`` answers in a row
       over at least ``gone_seconds`` (one 404 right after a create is not the end of the object).
     """
-    describe = describe or _default_describe
-    deadline = clock() + max(0, timeout)
+    wait = _Wait(fetch, done, timeout, what, describe or _default_describe, failed, clock, gone_polls, gone_seconds)
     interval = first_interval
-    polls = 0
-    gone_since = None
-    gone_count = 0
-    last = _NOTHING
     while True:
-        retry_after = None
+        found, value = wait.poll()
+        if found:
+            return value
+        sleep(wait.pause(interval))
+        interval = min(max_interval, interval * GROWTH)
+
+
+class _Wait(object):
+    """The state of one ``wait_until``: polls, the last value and error, how long "gone" has lasted."""
+
+    def __init__(self, fetch, done, timeout, what, describe, failed, clock, gone_polls, gone_seconds):
+        self.fetch, self.done, self.failed, self.clock = fetch, done, failed, clock
+        self.timeout, self.what, self.describe = timeout, what, describe
+        self.gone_polls, self.gone_seconds = gone_polls, gone_seconds
+        self.deadline = clock() + max(0, timeout)
+        self.polls = 0
+        self.gone_count = 0
+        self.gone_since = None
+        self.last = _NOTHING
+        self.error = None
+
+    def poll(self):
+        """``(True, value)`` when done; ``(False, None)`` to go on; raises when it failed."""
+        self.polls += 1
         try:
-            with _http.deadline(deadline, clock):
-                value = fetch()
+            with _http.deadline(self.deadline, self.clock):
+                value = self.fetch()
         except ApiError as exc:
             if not exc.transient:
                 raise
-            polls += 1
-            error = exc
-            retry_after = exc.retry_after
+            self.error = exc
+            return False, None
+        self.error, self.last = None, value
+        if self.done(value):
+            return True, value
+        if self.failed is not None and self.failed(value):
+            self.check_failed(value)
         else:
-            polls += 1
-            error = None
-            last = value
-            if done(value):
-                return value
-            if failed is not None and failed(value):
-                if value is not None:
-                    raise WaitFailed("Gave up waiting for %s: it reached %s" % (what, describe(value)),
-                                     last_seen=describe(value))
-                now = clock()
-                gone_since = now if gone_count == 0 else gone_since
-                gone_count += 1
-                if gone_count >= gone_polls and now - gone_since >= gone_seconds:
-                    raise WaitFailed("Gave up waiting for %s: it is gone (absent in %d reads over %ss)"
-                                     % (what, gone_count, _secs(now - gone_since)), last_seen=describe(value))
-            else:
-                gone_count = 0
-        remaining = deadline - clock()
+            self.gone_count = 0
+        return False, None
+
+    def check_failed(self, value):
+        """A failed state ends the wait at once; "gone" (None) only once it has persisted."""
+        if value is not None:
+            raise WaitFailed("Gave up waiting for %s: it reached %s" % (self.what, self.describe(value)),
+                             last_seen=self.describe(value))
+        now = self.clock()
+        if self.gone_count == 0:
+            self.gone_since = now
+        self.gone_count += 1
+        if self.gone_count >= self.gone_polls and now - self.gone_since >= self.gone_seconds:
+            raise WaitFailed("Gave up waiting for %s: it is gone (absent in %d reads over %ss)"
+                             % (self.what, self.gone_count, _secs(now - self.gone_since)),
+                             last_seen=self.describe(value))
+
+    def pause(self, interval):
+        """The pause before the next poll, never past the deadline; raises ``WaitTimeout`` at the deadline."""
+        retry_after = self.error.retry_after if self.error is not None else None
+        remaining = self.deadline - self.clock()
         if remaining <= 0 or (retry_after is not None and retry_after > remaining):
-            seen = describe(last) if last is not _NOTHING else "nothing (no answer)"
-            message = "Timed out after %ss waiting for %s; last seen: %s (%d polls)" % (timeout, what, seen, polls)
-            if error is not None:
-                message += "; last error: %s" % error.message
-                if retry_after is not None and retry_after > remaining > 0:
-                    message += " (the API asked to retry after %ss, beyond the deadline)" % _secs(retry_after)
-            raise WaitTimeout(message, last_seen=seen)
-        pause = interval if retry_after is None else max(interval, retry_after)
-        sleep(min(pause, remaining))
-        interval = min(max_interval, interval * GROWTH)
+            raise self.timed_out(retry_after, remaining)
+        return min(interval if retry_after is None else max(interval, retry_after), remaining)
+
+    def timed_out(self, retry_after, remaining):
+        seen = self.describe(self.last) if self.last is not _NOTHING else "nothing (no answer)"
+        message = "Timed out after %ss waiting for %s; last seen: %s (%d polls)" % (
+            self.timeout, self.what, seen, self.polls)
+        if self.error is not None:
+            message += "; last error: %s" % self.error.message
+            if retry_after is not None and retry_after > remaining > 0:
+                message += " (the API asked to retry after %ss, beyond the deadline)" % _secs(retry_after)
+        return WaitTimeout(message, last_seen=seen)
 
 
 _NOTHING = object()

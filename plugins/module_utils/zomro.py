@@ -148,7 +148,7 @@ class ZomroClient(object):
     def __init__(self, api_url=DEFAULT_API_URL, username=None, password=None, auth_token=None,
                  api_timeout=30, api_retries=5, validate_certs=True, transport=None, **unused):
         self.url = api_url or DEFAULT_API_URL
-        if not re.match(r"^https?://", self.url):
+        if not re.match(r"^https?://", self.url, re.IGNORECASE):
             raise InvalidParameterError("api_url must start with http:// or https://")
         if not auth_token and not (username and password):
             raise InvalidParameterError(
@@ -272,11 +272,11 @@ class ZomroClient(object):
 
 
 def describe_status(value):
-    """A Zomro instance's state for wait messages: its ``fotbo_status`` (rescue state), else ``status``."""
+    """A Zomro instance's state for wait messages: its ``instance_status`` or ``fotbo_status``, else ``status``."""
     if value is None:
         return "absent"
     if isinstance(value, dict):
-        for key in ("fotbo_status", "status"):
+        for key in ("instance_status", "fotbo_status", "status"):
             if key in value:
                 return "%s=%s" % (key, unwrap(value[key]))
     return repr(value)[:100]

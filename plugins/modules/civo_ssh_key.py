@@ -91,7 +91,7 @@ actions:
   sample: ["create SSH key 'ops-laptop'"]
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils.resource import (
+from ..module_utils.resource import (
     Field, InvalidParameterError, ResourceModule, Update, resource_spec)
 
 

@@ -47,7 +47,7 @@ ssh_keys:
   sample: [{"id": "7c8c7e3f-...", "name": "ops-laptop", "fingerprint": "SHA256:...", "public_key": "ssh-ed25519 AAAA..."}]
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils.resource import ResourceInfoModule
+from ..module_utils.resource import ResourceInfoModule
 
 
 class CivoSshKeyInfo(ResourceInfoModule):

@@ -644,3 +644,15 @@ def test_the_collection_version_lives_in_one_place():
     if os.path.exists(galaxy):
         found = re_module.search(r"^version:\s*['\"]?([^'\"\s]+)", open(galaxy).read(), re_module.M)
         assert found and found.group(1) == _version.COLLECTION_VERSION
+
+
+def test_failures_are_scrubbed_of_secrets_the_client_keeps_itself(capsys):
+    """A Zomro error page echoing the form puts the module's own session id in the message."""
+    class Holder(Thing):
+        def find(self):
+            self._client = type("Client", (), {"_secrets": {"sess-0123456789abcdef"}})()
+            raise ApiError("Zomro API answered HTTP 500: auth=sess-0123456789abcdef&func=instances", status=500,
+                           reason="auth=sess-0123456789abcdef")
+    rc, result, out = run(Holder, dict(name="a"), capsys=capsys)
+    assert rc == 1 and "sess-0123456789abcdef" not in out
+    assert "auth=********" in result["msg"]

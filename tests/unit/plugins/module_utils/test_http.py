@@ -29,7 +29,9 @@ from ansible_collections.vmops.cloud.plugins.module_utils._http import (
 )
 from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import (
     NGINX_502,
+    FakeClock,
     FakeSession,
+    Script,
     Sleeps,
     connect_refused,
     connect_timeout,
@@ -375,19 +377,8 @@ def test_api_error_failure_dict():
 
 # -- create_or_adopt ----------------------------------------------------------------------------------
 
-class Recorder(object):
-    """``send``/``find`` stand-ins that follow a script and count their calls."""
-
-    def __init__(self, *script):
-        self.script = list(script)
-        self.calls = 0
-
-    def __call__(self):
-        self.calls += 1
-        item = self.script.pop(0)
-        if isinstance(item, BaseException):
-            raise item
-        return item
+# ``send``/``find`` stand-ins that follow a script and count their calls: the test kit's ``Script``.
+Recorder = Script
 
 
 def ambiguous():
@@ -729,7 +720,6 @@ def test_outside_a_deadline_retries_follow_the_budget():
 
 
 def test_inside_a_deadline_no_pause_goes_past_it():
-    from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeClock
     clock = FakeClock()
     session = FakeSession(handler=lambda call: json_response(503, {}, {"Retry-After": "20"}))
     tr = transport(session, retries=10, sleep=clock.sleep)
@@ -741,7 +731,6 @@ def test_inside_a_deadline_no_pause_goes_past_it():
 
 
 def test_a_deadline_that_has_passed_stops_retrying():
-    from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeClock
     clock = FakeClock()
     session = FakeSession(handler=lambda call: read_timeout())
     tr = transport(session, retries=10, sleep=clock.sleep)
@@ -753,7 +742,6 @@ def test_a_deadline_that_has_passed_stops_retrying():
 
 
 def test_nested_deadlines_keep_the_earlier_one():
-    from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeClock
     clock = FakeClock()
     with _http.deadline(clock.now + 10, clock):
         with _http.deadline(clock.now + 100, clock):
@@ -769,3 +757,11 @@ def test_errors_that_cannot_pass_by_themselves_are_not_transient():
         with pytest.raises(ApiError) as err:
             tr.request("GET", URL)
         assert err.value.transient is False
+
+
+@pytest.mark.parametrize("url", ["HTTPS://api.example.test", "Https://api.example.test/", "HTTP://127.0.0.1:8080"])
+def test_the_clients_accept_the_scheme_in_any_case(url):
+    from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient
+    from ansible_collections.vmops.cloud.plugins.module_utils.zomro import ZomroClient
+    CivoClient(api_key="k" * 10, api_url=url, transport=transport(FakeSession()))
+    ZomroClient(api_url=url, username="u", password="p" * 8, transport=transport(FakeSession()))

@@ -14,46 +14,15 @@ import json
 import pytest
 
 from ansible_collections.vmops.cloud.plugins.module_utils import base
-from ansible_collections.vmops.cloud.plugins.module_utils._http import Transport
+from ansible_collections.vmops.cloud.plugins.module_utils._http import Transport, create_or_adopt
 from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, civo_error
 from ansible_collections.vmops.cloud.plugins.module_utils.resource import (
     Field, ResourceInfoModule, ResourceModule, Update, resource_spec)
 from ansible_collections.vmops.cloud.plugins.modules.civo_ssh_key import CivoSshKey
 from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import (
-    FakeSession, Sleeps, json_response, response)
+    Exited, FakeSession, Sleeps, fake_module, json_response, response)
 
 BASE = "https://api.civo.test"
-
-
-class Exited(Exception):
-    def __init__(self, result):
-        super(Exited, self).__init__(result)
-        self.result = result
-
-
-def fake_module(params, check):
-    class FakeAM(object):
-        def __init__(self, argument_spec, supports_check_mode=False, **kwargs):
-            unknown = set(params) - set(argument_spec)
-            assert not unknown, "unknown options %s" % sorted(unknown)
-            self.params = dict((k, v.get("default")) for k, v in argument_spec.items())
-            self.params.update(params)
-            self.check_mode = check
-            self._diff = True
-            self._name = "test"
-            self.warnings = []
-
-        def warn(self, text):
-            self.warnings.append(text)
-
-        def exit_json(self, **result):
-            result["warnings"] = self.warnings
-            raise Exited(result)
-
-        def fail_json(self, **result):
-            result["failed"] = True
-            raise Exited(result)
-    return FakeAM
 
 
 class Api(object):
@@ -88,13 +57,11 @@ class Api(object):
 
 
 def run(cls, api, params, check=False, monkeypatch=None, retries=2):
-    monkeypatch.setattr(base, "AnsibleModule", fake_module(dict(params, api_key="k", api_url=BASE), check))
+    monkeypatch.setattr(base, "AnsibleModule", fake_module(dict(params, api_key="k", api_url=BASE), check=check))
     mod = cls()
     transport = Transport(session=api.session, retries=retries, sleep=Sleeps(), error_parser=civo_error)
     mod._client = CivoClient("k", api_url=BASE, region="lon1", api_retries=retries, transport=transport)
-    mod._client.create_or_adopt = lambda send, find: __import__(
-        "ansible_collections.vmops.cloud.plugins.module_utils._http", fromlist=["x"]).create_or_adopt(
-        send, find, retries=retries, sleep=lambda s: None)
+    mod._client.create_or_adopt = lambda send, find: create_or_adopt(send, find, retries=retries, sleep=lambda s: None)
     try:
         mod.run()
     except Exited as exc:

@@ -320,7 +320,7 @@ def test_the_api_down_during_a_long_wait_does_not_end_it():
 
 def test_a_wait_never_runs_much_beyond_its_timeout():
     """Whatever the API does, a wait ends within wait_timeout plus one pause (requests are instant here)."""
-    for answer in (lambda: read_timeout(), lambda: json_response(429, {}, {"Retry-After": "40"}),
+    for answer in (read_timeout, lambda: json_response(429, {}, {"Retry-After": "40"}),
                    lambda: json_response(502, {}), lambda: json_response(200, {"status": "BUILDING"})):
         clock = Clock()
         session = FakeSession(handler=lambda call, a=answer: a())
