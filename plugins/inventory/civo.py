@@ -17,11 +17,11 @@ description:
     C(plugin: vmops.cloud.civo)."
   - Each region is listed with large pages (10,000 instances a request), so most accounts cost one request per
     region. Requests are retried like in the modules of this collection (see O(api_retries)).
-  - With O(cache) on, a cache hit sends no request at all. The cache never holds the instances'
-    C(initial_password).
-  - "Host names: the instance's C(hostname). When several listed instances share a hostname (Civo allows it,
-    within or across regions), each of them is named C(<hostname>_<first 8 characters of its id>) instead, so
-    no instance hides another. An instance without a hostname is named by its id."
+  - With O(cache) on, a cache hit sends no request at all.
+  - "Host names: see O(hostnames); by default the instance's C(hostname). When several listed instances get the
+    same name (Civo allows duplicate hostnames, within or across regions), each of them is named
+    C(<name>_<first 8 characters of its id>) instead, so no instance hides another. An instance for which no
+    entry of O(hostnames) gives a name is named by its id."
   - "Default groups (names made safe for Ansible, lower case except tags): C(civo) with every host,
     C(civo_region_<region>), C(civo_size_<size>), C(civo_status_<status>) and C(civo_tag_<tag>) for each of the
     instance's tags. For example C(civo_region_lon1), C(civo_size_g3_small), C(civo_status_active)."
@@ -29,7 +29,11 @@ description:
     (for example C(civo_id), C(civo_public_ip), C(civo_tags)), plus C(<prefix>region) (the region the instance
     was listed in). Never set: C(initial_password), C(civostatsd_token) (credentials) and C(user_script)
     (the user's cloud-init script, which often holds secrets)."
-  - Values from the API are never templated.
+  - "Values from the API are never templated: every host variable made from the API (tags, C(reverse_dns),
+    C(notes), nested values too) and the host name are marked unsafe, on every ansible-core version the
+    collection supports. A tag such as C({{ lookup('pipe', 'id'\\) }}) stays that text."
+  - "Errors never show the API key (nor URL credentials): inventory plugins get no C(no_log) masking, so the
+    plugin masks them itself, in text the API echoed too."
 requirements:
   - requests
 extends_documentation_fragment:
@@ -101,6 +105,31 @@ options:
       - public_ip
       - private_ip
       - hostname
+  hostnames:
+    description:
+      - How each host is named, as an ordered list; the first entry that gives a non-empty name wins (the convention
+        of P(amazon.aws.aws_ec2#inventory)).
+      - An entry is the name of an instance field as the API lists it (V(hostname), V(name), V(id), V(public_ip),
+        V(private_ip), V(reverse_dns), ...), the name of a host variable (V(civo_name)), or a Jinja2 template over
+        the host variables, for example V({{ civo_name }}.{{ civo_region | lower }}).
+      - When no entry gives a name, the instance is named by its id. Duplicate names get short id suffixes (see the
+        description).
+    type: list
+    elements: str
+    default:
+      - hostname
+  filters:
+    description:
+      - Jinja2 conditions (without C({{ }})) over the host variables; an instance becomes a host only when it meets
+        every one of them, for example V(civo_ram_mb >= 4096) or V('web' in civo_tags).
+      - They apply after O(tags) and O(status) (which the API or the plugin apply first) and before O(hostnames),
+        O(compose), O(groups) and O(keyed_groups); so they see the host variables from the API and C(ansible_host),
+        not composed variables.
+      - A condition that fails to evaluate leaves the instance out, or is an error when O(strict) is on.
+      - With O(cache) on they apply to the cached listing, so changing them needs no new request.
+    type: list
+    elements: str
+    default: []
   hostvar_prefix:
     description:
       - Prefix of the host variables made from the instance fields.
@@ -125,8 +154,11 @@ options:
     default: true
 notes:
   - With O(cache) on, change O(cache_plugin) to a persistent one (for example V(ansible.builtin.jsonfile) with
-    O(cache_connection)) to keep the cache between runs; the cache key covers the API URL, the regions and the
-    tags, so changing them never reads another configuration's cache.
+    O(cache_connection)) to keep the cache between runs.
+  - "The cache key covers the inventory file, the API URL, the regions, the tags and the API key: another key (another
+    account), URL or scope never reads this cache. The key enters only as a salted PBKDF2-HMAC-SHA256 digest, never
+    itself. O(status), O(filters), O(hostnames) and the constructed options apply to the cached listing on every run."
+  - The cache never holds C(initial_password), C(civostatsd_token) nor C(user_script).
   - Run C(ansible-inventory --flush-cache) to refresh a cached inventory.
 """
 
@@ -165,57 +197,34 @@ keyed_groups:
     prefix: image
   - key: civo_tags
     prefix: tagged
+
+---
+# named.civo.yml -- hosts named by reverse DNS when set, else by hostname; only big instances with a public address
+plugin: vmops.cloud.civo
+hostnames:
+  - reverse_dns
+  - "{{ civo_hostname | lower }}"
+filters:
+  - civo_ram_mb >= 4096
+  - civo_public_ip is truthy
 """
 
-import hashlib
-import re
 
-from ansible.errors import AnsibleParserError
-from ansible.inventory.group import to_safe_group_name
-from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
-
-from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError
 from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, SECRET_FIELDS
+from ansible_collections.vmops.cloud.plugins.plugin_utils._inventory import (
+    CloudInventory,
+    group_name,
+    unique_names,
+    url_secrets,
+)
 
 # Fields never turned into host variables (nor cached): credentials and the user's init script.
 HIDDEN_FIELDS = frozenset(tuple(SECRET_FIELDS) + ("civostatsd_token", "user_script", "script"))
 
-_PREFIX_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)?$")
-_VAR_RE = re.compile(r"[^A-Za-z0-9_]")
-_CACHE_FORMAT = 1
-
-
-def _group(*parts):
-    return to_safe_group_name("_".join(parts), force=True, silent=True)
-
 
 def host_names(instances):
-    """Inventory host names for ``instances``, in the same order.
-
-    The hostname when unique among ``instances``; for a hostname held by
-    several instances, ``<hostname>_<first 8 chars of id>`` for each of them
-    (the full id if even that collides); the id when there is no hostname.
-    """
-    counts = {}
-    for inst in instances:
-        name = inst.get("hostname") or ""
-        counts[name] = counts.get(name, 0) + 1
-    names = []
-    used = set()
-    for inst in instances:
-        hostname = inst.get("hostname") or ""
-        ident = str(inst.get("id") or "")
-        if not hostname:
-            name = ident
-        elif counts[hostname] == 1:
-            name = hostname
-        else:
-            name = "%s_%s" % (hostname, ident[:8])
-        if name in used or not name:
-            name = "%s_%s" % (hostname, ident) if hostname else ident
-        used.add(name)
-        names.append(name)
-    return names
+    """Default inventory host names for ``instances``, in the same order (see ``unique_names``)."""
+    return unique_names([inst.get("hostname") or "" for inst in instances], [inst.get("id") for inst in instances])
 
 
 def matches(inst, want_tags, want_status):
@@ -224,7 +233,7 @@ def matches(inst, want_tags, want_status):
         return False
     if want_tags:
         have = inst.get("tags") or []
-        if not want_tags.issubset(have):
+        if not isinstance(have, list) or not want_tags.issubset(have):
             return False
     return True
 
@@ -237,47 +246,30 @@ def public_fields(inst, region):
     return out
 
 
-class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+class InventoryModule(CloudInventory):
 
     NAME = "vmops.cloud.civo"
+    PROVIDER = "civo"
+    HIDDEN_FIELDS = HIDDEN_FIELDS
 
-    def verify_file(self, path):
-        if not super(InventoryModule, self).verify_file(path):
-            return False
-        return path.endswith(("civo.yml", "civo.yaml"))
-
-    # -- options -------------------------------------------------------------
-
-    def _templated(self, name):
-        value = self.get_option(name)
-        if isinstance(value, str) and self.templar.is_template(value):
-            value = self.templar.template(value)
-        return value
-
-    def _settings(self):
-        api_key = self._templated("api_key")
+    def provider_settings(self):
+        api_key = self.templated("api_key")
         if not api_key:
-            raise AnsibleParserError(
-                "vmops.cloud.civo inventory: api_key is required: set it in the inventory file "
-                "or the CIVO_TOKEN environment variable")
-        prefix = self.get_option("hostvar_prefix") or ""
-        if not _PREFIX_RE.match(prefix):
-            raise AnsibleParserError("vmops.cloud.civo inventory: hostvar_prefix %r is not a valid variable name prefix"
-                                     % str(prefix))
-        region = self._templated("region") or "LON1"
+            self.fail("api_key is required: set it in the inventory file or the CIVO_TOKEN environment variable")
+        region = self.templated("region") or "LON1"
         regions = []
         for value in self.get_option("regions") or [str(region)]:
             value = str(value or "").strip().upper()
             if not value:
-                raise AnsibleParserError("vmops.cloud.civo inventory: regions must not hold an empty value")
+                self.fail("regions must not hold an empty value")
             if value not in regions:
                 regions.append(value)
         tags = [str(t) for t in (self.get_option("tags") or [])]
         if any(not t or " " in t for t in tags):
-            raise AnsibleParserError("vmops.cloud.civo inventory: tags must be non-empty and hold no spaces")
+            self.fail("tags must be non-empty and hold no spaces")
         return dict(
             api_key=str(api_key),
-            api_url=str(self._templated("api_url") or "https://api.civo.com"),
+            api_url=str(self.templated("api_url") or "https://api.civo.com"),
             api_timeout=self.get_option("api_timeout"),
             api_retries=self.get_option("api_retries"),
             validate_certs=self.get_option("validate_certs"),
@@ -285,131 +277,60 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             tags=tags,
             status=set(str(s).upper() for s in (self.get_option("status") or [])),
             connect_with=self.get_option("connect_with"),
-            prefix=str(prefix),
         )
 
-    # -- fetching ------------------------------------------------------------
+    def credential(self, settings):
+        return settings["api_key"]
 
-    def _fetch(self, settings):
+    def secrets(self, settings):
+        return [settings.get("api_key")] + url_secrets(settings.get("api_url"))
+
+    def cache_scope(self, settings):
+        # What the listing depends on besides the key; hostnames, filters, status and the constructed
+        # options apply to the cached listing on every run.
+        return "|".join([settings["api_url"].rstrip("/"), ",".join(settings["regions"]),
+                         " ".join(sorted(settings["tags"]))])
+
+    def fetch(self, settings):
         """``{region: [instance without hidden fields, ...]}``, one listing per region."""
         result = {}
-        try:
-            client = None
-            for region in settings["regions"]:
-                if client is None:
-                    client = CivoClient(api_key=settings["api_key"], api_url=settings["api_url"], region=region,
-                                        api_timeout=settings["api_timeout"], api_retries=settings["api_retries"],
-                                        validate_certs=settings["validate_certs"])
-                client.region = region
-                result[region] = [public_fields(inst, region)
-                                  for inst in client.list_instances(tags=settings["tags"])
-                                  if isinstance(inst, dict)]
-        except ApiError as exc:
-            raise AnsibleParserError("vmops.cloud.civo inventory: %s" % exc)
+        client = None
+        for region in settings["regions"]:
+            if client is None:
+                client = CivoClient(api_key=settings["api_key"], api_url=settings["api_url"], region=region,
+                                    api_timeout=settings["api_timeout"], api_retries=settings["api_retries"],
+                                    validate_certs=settings["validate_certs"])
+            client.region = region
+            result[region] = [public_fields(inst, region)
+                              for inst in client.list_instances(tags=settings["tags"])
+                              if isinstance(inst, dict)]
         return result
 
-    def _cache_key(self, path, settings):
-        # The API key is left out on purpose: no digest of a secret in a file name.
-        scope = "|".join([settings["api_url"].rstrip("/"), ",".join(settings["regions"]),
-                          " ".join(sorted(settings["tags"])), str(_CACHE_FORMAT)])
-        return "%s_%s" % (self.get_cache_key(path), hashlib.sha256(scope.encode("utf-8")).hexdigest()[:12])
+    def valid_listing(self, settings, listing):
+        return isinstance(listing, dict) and all(isinstance(listing.get(r), list) for r in settings["regions"])
 
-    def _listing(self, path, settings, cache):
-        use_cache = bool(self.get_option("cache"))
-        key = self._cache_key(path, settings)
-        listing = None
-        if use_cache and cache:
-            try:
-                cached = self._cache[key]
-            except KeyError:
-                cached = None
-            if isinstance(cached, dict) and all(isinstance(cached.get(r), list) for r in settings["regions"]):
-                listing = cached
-        if listing is None:
-            listing = self._fetch(settings)
-            if use_cache:
-                self._cache[key] = listing
-        return listing
-
-    # -- building ------------------------------------------------------------
-
-    def _set_host_vars(self, name, hostvars):
-        """Set every variable of ``hostvars`` on host ``name``.
-
-        ``inventory.set_variable`` deep-copies and tags each value one by one,
-        which is most of this plugin's time at 10,000 hosts.  The values here
-        are fresh JSON scalars, lists and dicts (never templated: they carry no
-        trust), so they go straight into the host's variables when the host
-        object allows it; otherwise through ``set_variable``.
-        """
-        host = self.inventory.get_host(name)
-        host_vars = getattr(host, "vars", None)
-        if isinstance(host_vars, dict):
-            host_vars.update(hostvars)
-            return
-        for var, value in hostvars.items():
-            self.inventory.set_variable(name, var, value)
-
-    def parse(self, inventory, loader, path, cache=True):
-        super(InventoryModule, self).parse(inventory, loader, path, cache)
-        self._read_config_data(path)
-        settings = self._settings()
-        listing = self._listing(path, settings, cache)
-
-        instances = []
-        for region in settings["regions"]:
-            instances.extend(listing.get(region) or [])
-        names = host_names(instances)
-
+    def records(self, settings, listing):
         want_tags = set(settings["tags"])
         want_status = settings["status"]
-        prefix = settings["prefix"]
+        for region in settings["regions"]:
+            for inst in listing.get(region) or []:
+                if isinstance(inst, dict) and matches(inst, want_tags, want_status):
+                    yield inst
+
+    def default_groups(self, record):
+        out = []
+        for kind in ("region", "size", "status"):
+            value = record.get(kind)
+            if value:
+                out.append(group_name("civo", kind, str(value).lower()))
+        tags = record.get("tags") or []
+        for tag in tags if isinstance(tags, list) else []:
+            if tag:
+                out.append(group_name("civo", "tag", str(tag)))
+        return out
+
+    def address(self, record, settings):
         connect_with = settings["connect_with"]
-        compose = self.get_option("compose")
-        groups = self.get_option("groups")
-        keyed_groups = self.get_option("keyed_groups")
-        strict = self.get_option("strict")
-        constructed = bool(compose or groups or keyed_groups)
-
-        inv = self.inventory
-        var_names = {}
-        known_groups = {}
-
-        def group(name):
-            if name not in known_groups:
-                known_groups[name] = inv.add_group(name)
-            return known_groups[name]
-
-        top = inv.add_group("civo")
-        for inst, name in zip(instances, names):
-            if not matches(inst, want_tags, want_status):
-                continue
-            inv.add_host(name, group=top)
-            hostvars = {}
-            for field, value in inst.items():
-                if field in HIDDEN_FIELDS:
-                    continue
-                var = var_names.get(field)
-                if var is None:
-                    var = var_names[field] = prefix + _VAR_RE.sub("_", str(field))
-                hostvars[var] = value
-            if connect_with == "hostname":
-                address = inst.get("hostname")
-            else:
-                address = inst.get(connect_with)
-            if address:
-                hostvars["ansible_host"] = address
-            self._set_host_vars(name, hostvars)
-
-            for kind, value in (("region", inst.get("region")), ("size", inst.get("size")),
-                                ("status", inst.get("status"))):
-                if value:
-                    inv.add_child(group(_group("civo", kind, str(value).lower())), name)
-            for tag in inst.get("tags") or []:
-                if tag:
-                    inv.add_child(group(_group("civo", "tag", str(tag))), name)
-
-            if constructed:
-                self._set_composite_vars(compose, hostvars, name, strict=strict)
-                self._add_host_to_composed_groups(groups, hostvars, name, strict=strict)
-                self._add_host_to_keyed_groups(keyed_groups, hostvars, name, strict=strict)
+        if connect_with == "hostname":
+            return record.get("hostname")
+        return record.get(connect_with)

@@ -321,3 +321,47 @@ def test_ten_thousand_and_one_instances_take_two_requests(emulator, tmp_path):
     reqs = instance_requests(emulator)
     assert [(r["query"]["page"], r["query"]["per_page"]) for r in reqs] == [("1", "10000"), ("2", "10000")]
     assert elapsed < 60, elapsed
+
+
+def test_hostnames_and_filters_with_the_cache(emulator, tmp_path):
+    emulator.seed(instances=2, region="LON1", tags=["web"], size="g3.large", hostname_prefix="big")
+    emulator.seed(instances=1, region="LON1", tags=["db"], hostname_prefix="small")
+    inv = Inventory(emulator, tmp_path)
+    cfg = inv.config(cache=True, cache_plugin="ansible.builtin.jsonfile", cache_connection=inv.cache_dir,
+                     cache_timeout=600,
+                     # first non-empty wins: reverse_dns is empty here, the template gives a name
+                     hostnames=["reverse_dns", "{{ civo_name.split('-')[0] }}-{{ civo_id[:4] }}.{{ civo_region | lower }}"],
+                     filters=["civo_ram_mb >= 8192", "'web' in civo_tags"])
+    emulator.clear_journal()
+    listing, _ = inv.list(cfg)
+    hv = listing["_meta"]["hostvars"]
+    assert len(hv) == 2 and len(instance_requests(emulator)) == 1
+    for name, host in hv.items():
+        assert name == "big-%s.lon1" % host["civo_id"][:4]
+        assert host["civo_ram_mb"] >= 8192
+    assert group_hosts(listing, "civo_tag_web") == sorted(hv) and "civo_tag_db" not in listing
+
+    # other hostnames and filters apply to the cached listing: no request
+    emulator.clear_journal()
+    listing, _ = inv.list(dict(cfg, hostnames=["no_such_field", "civo_name", "id"], filters=["'db' in civo_tags"]))
+    assert emulator.journal() == []
+    names = sorted(listing["_meta"]["hostvars"])
+    assert len(names) == 1 and names[0].startswith("small-")
+    assert listing["_meta"]["hostvars"][names[0]]["civo_name"] == names[0]
+
+    # every entry empty: the id names the host
+    listing, _ = inv.list(dict(cfg, hostnames=["reverse_dns"], filters=[]))
+    every = listing["_meta"]["hostvars"]
+    assert len(every) == 3 and all(name == host["civo_id"] for name, host in every.items())
+    assert emulator.journal() == []
+
+    # a filter that cannot be evaluated leaves the instance out, or is an error with strict
+    listing, _ = inv.list(dict(cfg, filters=["civo_no_such_field > 1"]))
+    assert listing["_meta"]["hostvars"] == {}
+    proc = inv.run(dict(cfg, filters=["civo_no_such_field > 1"], strict=True), "--list")
+    assert proc.returncode != 0 and "civo_no_such_field" in proc.stderr
+
+    # bad entries fail before any request
+    proc = inv.run(dict(cfg, hostnames=[""], cache=False), "--list")
+    assert proc.returncode != 0 and "hostnames must hold" in proc.stderr
+    assert emulator.journal() == []

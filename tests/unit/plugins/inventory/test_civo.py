@@ -216,7 +216,8 @@ def test_parse_compose_groups_and_keyed_groups(tmp_path, fake):
                   "keyed_groups:\n  - key: civo_tags\n    prefix: tagged\n")
     inv = run(tmp_path, cfg)
     assert inv.get_host("a").vars["ansible_user"] == "admin"
-    assert inv.get_host("a").vars["mem_gb"] == 8
+    # ansible-core 2.17/2.18 render compose results as text unless jinja2_native is on; 2.19+ keeps the type
+    assert inv.get_host("a").vars["mem_gb"] in (8, "8")
     assert [h.name for h in inv.groups["big"].get_hosts()] == ["a"]
     assert [h.name for h in inv.groups["tagged_web"].get_hosts()] == ["a"]
 
@@ -269,3 +270,104 @@ def test_verify_file_names(tmp_path):
         path = tmp_path / name
         path.write_text(BASE)
         assert bool(plugin.verify_file(str(path))) is wanted, name
+
+
+# -- issue 14 items 1, 8, 9 and issue 16 item 5 ------------------------------------------
+
+def _never_templated(value):
+    try:
+        from ansible.template import is_trusted_as_template
+    except ImportError:  # ansible-core 2.17, 2.18
+        from ansible.utils.unsafe_proxy import AnsibleUnsafe
+        return isinstance(value, AnsibleUnsafe)
+    return not is_trusted_as_template(value)
+
+
+def test_parse_marks_every_api_string_unsafe(tmp_path, fake):
+    evil = "{{ lookup('pipe', 'id') }}"
+    fake.data = {"LON1": [instance("11111111-a", evil, tags=[evil], reverse_dns=evil, notes=evil,
+                                   nested={"deep": [evil, {"k": evil}]})]}
+    inv = run(tmp_path, BASE)
+    (name,) = list(inv.hosts)
+    assert name == evil and _never_templated(inv.get_host(name).name)
+    hv = inv.get_host(name).vars
+    for value in (hv["civo_tags"][0], hv["civo_reverse_dns"], hv["civo_notes"], hv["civo_hostname"],
+                  hv["civo_nested"]["deep"][0], hv["civo_nested"]["deep"][1]["k"], hv["civo_id"]):
+        assert _never_templated(value), value
+
+
+def test_parse_api_error_is_scrubbed_and_not_chained(tmp_path, fake):
+    fake.error = ApiError("Civo API GET /v2/instances failed (HTTP 400): echo Authorization: bearer unit-test-key "
+                          "and %s" % "unit-test-key".replace("-", "%2D"), status=400)
+    with pytest.raises(AnsibleParserError) as info:
+        run(tmp_path, BASE)
+    assert "unit-test-key" not in str(info.value)
+    assert "bearer ********" in str(info.value)
+    assert info.value.__cause__ is None and info.value.__context__ is None
+
+
+def test_parse_unexpected_exception_is_scrubbed_too(tmp_path, fake):
+    fake.error = ValueError("boom with unit-test-key inside")
+    with pytest.raises(AnsibleParserError) as info:
+        run(tmp_path, BASE)
+    assert "unit-test-key" not in str(info.value) and "boom with ********" in str(info.value)
+
+
+def _plugin_for(tmp_path, config, name="test.civo.yml"):
+    path = tmp_path / name
+    path.write_text(config)
+    plugin = inventory_loader.get("vmops.cloud.civo")
+    plugin.parse(InventoryData(), DataLoader(), str(path), cache=False)  # reads the file and its options
+    settings = plugin.common_settings()
+    settings.update(plugin.provider_settings())
+    return plugin, str(path), settings
+
+
+def test_cache_key_depends_on_key_url_and_scope_never_holds_the_key(tmp_path, fake):
+    plugin, path, settings = _plugin_for(tmp_path, BASE)
+    key = plugin.cache_key(path, settings)
+    assert "unit-test-key" not in key
+    assert plugin.cache_key(path, dict(settings)) == key
+    assert plugin.cache_key(path, dict(settings, api_key="another-key")) != key
+    assert plugin.cache_key(path, dict(settings, api_url="http://other.test")) != key
+    assert plugin.cache_key(path, dict(settings, regions=["LON1", "FRA1"])) != key
+    assert plugin.cache_key(path, dict(settings, tags=["web"])) != key
+    # options applied to the cached listing do not split the cache
+    assert plugin.cache_key(path, dict(settings, status={"ACTIVE"}, filters=["x"], hostnames=["id"])) == key
+
+
+def test_parse_hostnames_first_non_empty_wins_then_filters(tmp_path, fake):
+    fake.data = {"LON1": [instance("11111111-a", "a.example.com", reverse_dns="rdns-a.example.com", ram_mb=8192),
+                          instance("22222222-b", "b.example.com", reverse_dns="", ram_mb=8192),
+                          instance("33333333-c", "", reverse_dns="", ram_mb=8192),
+                          instance("44444444-d", "d.example.com", ram_mb=1024)]}
+    cfg = BASE + ("hostnames:\n  - reverse_dns\n  - \"{{ civo_hostname | upper }}\"\n"
+                  "filters:\n  - civo_ram_mb >= 4096\n")
+    inv = run(tmp_path, cfg)
+    assert sorted(inv.hosts) == ["33333333-c", "B.EXAMPLE.COM", "rdns-a.example.com"]
+    assert inv.get_host("B.EXAMPLE.COM").vars["civo_id"] == "22222222-b"
+
+
+def test_parse_hostnames_field_may_be_a_host_variable_but_never_a_hidden_field(tmp_path, fake):
+    fake.data = {"LON1": [instance("11111111-a", "a.example.com")]}
+    inv = run(tmp_path, BASE + "hostnames: [initial_password, civo_name]\n")
+    assert list(inv.hosts) == ["a"]
+
+
+def test_parse_filters_see_ansible_host_and_strict_errors(tmp_path, fake):
+    fake.data = {"LON1": [instance("11111111-a", "a", public_ip=None), instance("22222222-b", "b")]}
+    inv = run(tmp_path, BASE + "filters:\n  - ansible_host is defined\n")
+    assert list(inv.hosts) == ["b"]
+    from ansible.errors import AnsibleError
+    with pytest.raises(AnsibleError, match="no_such"):
+        run(tmp_path, BASE + "strict: true\nfilters:\n  - no_such > 1\n")
+
+
+@pytest.mark.parametrize("extra, message", [
+    ("hostnames: ['']\n", "hostnames must hold"),
+    ("filters: ['  ']\n", "filters must hold"),
+])
+def test_parse_bad_hostnames_or_filters_fail_before_any_request(tmp_path, fake, extra, message):
+    with pytest.raises(AnsibleParserError, match=message):
+        run(tmp_path, BASE + extra)
+    assert fake.calls == []
