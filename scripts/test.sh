@@ -16,7 +16,7 @@ set -uo pipefail
 # shellcheck source=scripts/_env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 
-DEFAULT_STAGES=(sanity units integration compat lint docs changelog build molecule reliability ee runner gitops docsite)
+DEFAULT_STAGES=(sanity units integration targets compat lint docs changelog build molecule reliability ee runner gitops docsite)
 PY_VERSION="3.11"
 # ansible-test needs a real (non-symlinked) collection tree; see scripts/_sync_collection.py.
 AT_ROOT="$BUILD/ansible-test"
@@ -117,6 +117,19 @@ stage_integration() {
         return 0
     fi
     run_pytest tests/integration
+}
+
+stage_targets() {
+    # ansible-test integration targets (tests/integration/targets/) against the emulator on loopback;
+    # VMOPS_LIVE=1 runs them against a real account instead (see tests/integration/run_targets.py).
+    _with_lock "$BUILD/.ansible-test.lock" _targets_locked
+}
+_targets_locked() {
+    sync_copy || return 1
+    # the copy leaves out tests/integration (dev-only): bring the targets in, nothing else
+    mkdir -p "$AT_COLL/tests/integration"
+    cp -R "$REPO/tests/integration/targets" "$AT_COLL/tests/integration/targets" || return 1
+    python "$REPO/tests/integration/run_targets.py" "$AT_COLL"
 }
 
 # ansible-core releases the compat stage proves besides the pinned one in .venv: the oldest admitted

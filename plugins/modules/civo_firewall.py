@@ -147,46 +147,9 @@ actions:
   sample: ["create firewall 'web'", "add rule ingress allow tcp 443 from 0.0.0.0/0 to firewall 'web'"]
 """
 
-import copy
-import ipaddress
-
-from ..module_utils.resource import (
-    ApiError, Field, InvalidParameterError, ResourceModule, Update, answer_list, answer_object, default_network_id, network_id,
-    resource_spec)
-
-DEFAULT_RULES = [("tcp", p, p, ("0.0.0.0/0",), "ingress", "allow", None) for p in ("22", "80", "443")]
-RULE_SPEC = dict(
-    protocol=dict(type="str", default="tcp", choices=["tcp", "udp", "icmp"]),
-    ports=dict(type="str"),
-    cidr=dict(type="list", elements="str", default=["0.0.0.0/0"]),
-    direction=dict(type="str", default="ingress", choices=["ingress", "egress"]),
-    action=dict(type="str", default="allow", choices=["allow", "deny"]),
-    label=dict(type="str"),
-)
-
-
-def rule_key(rule):
-    """``(protocol, start, end, cidrs, direction, action, label)`` of a rule from the API or the options."""
-    protocol = (rule.get("protocol") or "tcp").lower()
-    start, end = str(rule.get("start_port") or ""), str(rule.get("end_port") or "")
-    if rule.get("ports") and not start:
-        start, dummy, end = str(rule["ports"]).partition("-")
-    start, end = (start.strip(), (end or start).strip()) if protocol != "icmp" else ("", "")
-    cidr = rule.get("cidr") or ["0.0.0.0/0"]
-    cidr = [cidr] if isinstance(cidr, str) else cidr
-    cidr = tuple(sorted(str(ipaddress.ip_network(c.strip(), strict=False)) for c in cidr))
-    direction = {"inbound": "ingress", "outbound": "egress"}.get(rule.get("direction"), rule.get("direction"))
-    return (protocol, start, end, cidr, direction or "ingress", rule.get("action") or "allow", rule.get("label") or None)
-
-
-def same(wanted, have):
-    return wanted[:6] == have[:6] and wanted[6] in (None, have[6])
-
-
-def describe(key):
-    ports = "" if not key[1] else " %s" % (key[1] if key[1] == key[2] else "%s-%s" % key[1:3])
-    return "%s %s %s%s from %s%s" % (key[4], key[5], key[0], ports, ", ".join(key[3]),
-                                     " (%s)" % key[6] if key[6] else "")
+from ..module_utils.firewall_rules import (
+    DEFAULT_RULES, RULE_OPTIONS, add_rule, delete_rule, describe, rule_key, rules_of, same, wanted_keys)
+from ..module_utils.resource import Field, ResourceModule, Update, default_network_id, network_id, resource_spec
 
 
 class CivoFirewall(ResourceModule):
@@ -203,20 +166,11 @@ class CivoFirewall(ResourceModule):
     )
     argument_spec = resource_spec(
         network=dict(type="str"), create_default_rules=dict(type="bool", default=False),
-        rules=dict(type="list", elements="dict", options=RULE_SPEC), purge_rules=dict(type="bool", default=True))
+        rules=dict(type="list", elements="dict", options=RULE_OPTIONS), purge_rules=dict(type="bool", default=True))
 
     def validate(self):
         super(CivoFirewall, self).validate()
-        try:
-            self.wanted_rules = [rule_key(r) for r in self.params["rules"] or []]
-        except ValueError as exc:
-            raise InvalidParameterError("rules: a cidr is not valid: %s" % exc)
-        for key in self.wanted_rules:
-            ports = [p for p in key[1:3] if p]
-            if key[0] != "icmp" and (not ports or not all(p.isdigit() and 0 < int(p) < 65536 for p in ports)
-                                     or int(key[1]) > int(key[2])):
-                raise InvalidParameterError("rules: %s needs ports as a port (22) or a range (8000-8100) of 1-65535"
-                                            % describe(key))
+        self.wanted_rules = wanted_keys(self.params["rules"] or [])
 
     def create_body(self):
         body = super(CivoFirewall, self).create_body()
@@ -228,13 +182,8 @@ class CivoFirewall(ResourceModule):
     def current_rules(self, current):
         if current is None:
             return [(k, None) for k in DEFAULT_RULES] if self.params["create_default_rules"] else []
-        if isinstance(current.get("rules"), list):
-            return [(rule_key(r), r.get("id")) for r in current["rules"]]
-        if not current.get("rules_count"):
-            return []  # civogo: rules and rules_count are left out when there are none
-        rules = self.api("GET", self.item_path(current["id"], "rules"), check=answer_list)
-        current["rules"] = rules
-        return [(rule_key(r), r.get("id")) for r in rules]
+        current["rules"] = rules_of(self, current)
+        return [(rule_key(r), r.get("id")) for r in current["rules"]]
 
     def extra_steps(self, plan, current):
         if self.params["rules"] is None or self.state == "absent":
@@ -255,38 +204,10 @@ class CivoFirewall(ResourceModule):
                                      | set(describe(k) for k in add))
 
     def add_rule(self, current, key):
-        body = dict(protocol=key[0], cidr=list(key[3]), direction=key[4], action=key[5])
-        if key[1]:
-            body.update(start_port=key[1], end_port=key[2])
-        if key[6]:
-            body["label"] = key[6]
-        path = self.item_path(current["id"], "rules")
-        known = set(r.get("id") for r in current.get("rules") or [])
-
-        def find():  # after a lost answer: the new rule, if the POST was applied
-            return next((r for r in self.api("GET", path, check=answer_list)
-                         if r.get("id") not in known and same(key, rule_key(r))), None)
-
-        rule, adopted = self.client.create_or_adopt(
-            lambda: self.api("POST", path, data=body, safe=False, check=answer_object), find)
-        current = copy.deepcopy(current)
-        current["rules"] = current.get("rules") or []
-        current["rules"].append(rule)
-        return current
+        return add_rule(self, current, key)
 
     def delete_rule(self, current, key, rule_id):
-        current = copy.deepcopy(current)
-        rules = current.get("rules") if isinstance(current.get("rules"), list) else self.api(
-            "GET", self.item_path(current["id"], "rules"), check=answer_list)
-        rule_id = rule_id or next((r.get("id") for r in rules if rule_key(r) == key), None)
-        if rule_id:
-            try:
-                self.api("DELETE", self.item_path(current["id"], "rules", rule_id))
-            except ApiError as exc:  # a repeated DELETE after a lost answer: the rule is gone
-                if exc.status != 404 or exc.code != "database_firewall_rule_not_found":
-                    raise
-        current["rules"] = [r for r in rules if r.get("id") != rule_id]
-        return current
+        return delete_rule(self, current, key, rule_id)
 
 
 def main():

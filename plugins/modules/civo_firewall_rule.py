@@ -1,0 +1,160 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) vmops.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: civo_firewall_rule
+short_description: Add or remove one rule of a Civo firewall
+version_added: 0.1.0
+author: vmops.cloud contributors (@vmops)
+description:
+  - Makes sure one rule is in (or not in) a firewall of a Civo region, leaving its other rules alone.
+    To manage all the rules of a firewall at once, use M(vmops.cloud.civo_firewall) with its O(vmops.cloud.civo_firewall#module:rules).
+  - A rule is found by its protocol, ports, CIDRs, direction, action and, when O(label) is given, its label.
+    Civo cannot change a rule, so there is nothing to update; a different rule is another rule.
+  - A create whose answer was lost is never sent again blindly; the module looks for the rule and adopts it.
+extends_documentation_fragment:
+  - vmops.cloud.civo
+options:
+  firewall:
+    description: The firewall, by id or exact name.
+    type: str
+    required: true
+  protocol:
+    description: V(tcp), V(udp) or V(icmp).
+    type: str
+    choices: [tcp, udp, icmp]
+    default: tcp
+  ports:
+    description: A port (V(22)) or a range (V(8000-8100)). Required for V(tcp) and V(udp); not used for V(icmp).
+    type: str
+  cidr:
+    description: The addresses the rule is about, as CIDRs.
+    type: list
+    elements: str
+    default: [0.0.0.0/0]
+  direction:
+    description: V(ingress) (traffic to the instances) or V(egress) (traffic from them).
+    type: str
+    choices: [ingress, egress]
+    default: ingress
+  action:
+    description: V(allow) or V(deny).
+    type: str
+    choices: [allow, deny]
+    default: allow
+  label:
+    description: A label for the rule. When not given, a rule matches whatever label it has.
+    type: str
+  state:
+    description: V(present) adds the rule if the firewall has none like it; V(absent) deletes every rule like it.
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - Check mode sends no request that changes anything; C(--diff) shows the rule before and after.
+"""
+
+EXAMPLES = r"""
+- name: A firewall without rules
+  vmops.cloud.civo_firewall:
+    api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
+    name: db
+
+- name: Let the application network reach PostgreSQL
+  vmops.cloud.civo_firewall_rule:
+    api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
+    firewall: db
+    ports: "5432"
+    cidr: [10.20.0.0/24]
+    label: postgres
+
+- name: Close it again
+  vmops.cloud.civo_firewall_rule:
+    api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
+    firewall: db
+    ports: "5432"
+    cidr: [10.20.0.0/24]
+    state: absent
+"""
+
+RETURN = r"""
+rule:
+  description: The rule as the API shows it; V(null) when absent (in check mode, as it was found).
+  returned: success
+  type: dict
+  sample: {"id": "r1...", "firewall_id": "f1...", "protocol": "tcp", "start_port": "5432", "end_port": "5432",
+           "cidr": ["10.20.0.0/24"], "direction": "ingress", "action": "allow", "label": "postgres"}
+actions:
+  description: The changes made (or, in check mode, that would be made).
+  returned: always
+  type: list
+  elements: str
+  sample: ["add rule ingress allow tcp 5432 from 10.20.0.0/24 (postgres) to firewall 'db'"]
+"""
+
+from ..module_utils.base import Plan
+from ..module_utils.firewall_rules import RULE_OPTIONS, add_rule, delete_rule, describe, rule_key, rules_of, same, wanted_keys
+from ..module_utils.resource import ApiError, ResourceModule
+
+
+class CivoFirewallRule(ResourceModule):
+    resource_key = "rule"
+    path = "firewalls"
+    what = "firewall"
+    get_by_id = False
+    argument_spec = dict(firewall=dict(type="str", required=True), state=dict(
+        type="str", default="present", choices=["present", "absent"]), **RULE_OPTIONS)
+
+    def validate(self):
+        self.key = wanted_keys([self.params], what="rule")[0]
+
+    def find(self):
+        ref = self.params["firewall"]
+        firewalls = self.list_all()
+        found = [f for f in firewalls if f.get("id") == ref] or [f for f in firewalls if f.get("name") == ref]
+        if len(found) != 1:
+            raise ApiError("firewall %r %s in region %s (firewalls: %s)" % (
+                ref, "is ambiguous" if found else "not found", self.client.region,
+                ", ".join(sorted(str(f.get("name")) for f in firewalls))),
+                status=None if found else 404, code="ambiguous_name" if found else "database_firewall_not_found",
+                reason="firewall not found" if not found else "several firewalls have that name")
+        self.firewall = dict(found[0], rules=rules_of(self, found[0]))
+        return [r for r in self.firewall["rules"] if same(self.key, rule_key(r))]
+
+    def plan(self, current):
+        where = "firewall %r" % self.firewall.get("name")
+        plan = Plan(before={"rule": describe(rule_key(current[0]))} if current else {})
+        if self.params["state"] == "present" and not current:
+            plan.after = {"rule": describe(self.key)}
+            plan.step("add rule %s to %s" % (describe(self.key), where), self.add, self.firewall, self.key)
+        elif self.params["state"] == "absent":
+            plan.after = {}
+            for rule in current:
+                plan.step("delete rule %s of %s" % (describe(rule_key(rule)), where), self.delete, self.firewall,
+                          rule["id"])
+        return plan
+
+    def add(self, current, firewall, key):
+        return add_rule(self, firewall, key)["rules"][-1:]
+
+    def delete(self, current, firewall, rule_id):
+        delete_rule(self, firewall, None, rule_id)
+        return [r for r in current if r.get("id") != rule_id]
+
+    def result(self, current, plan):
+        return {"rule": current[0] if current else None}
+
+
+def main():
+    CivoFirewallRule.main()
+
+
+if __name__ == "__main__":
+    main()

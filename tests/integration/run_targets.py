@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""Run the ansible-test integration targets (tests/integration/targets/) of vmops.cloud.
+
+    python tests/integration/run_targets.py COLLECTION_COPY [TARGET ...]
+
+COLLECTION_COPY is the collection as ansible-test needs it (.../ansible_collections/vmops/cloud,
+a real directory: `bash scripts/test.sh targets` prepares it in .build/ansible-test/).  This script
+writes COLLECTION_COPY/tests/integration/integration_config.yml (ansible-test passes it to every
+target as extra vars), runs `ansible-test integration --local` there, and removes the file again.
+
+Default (emulator mode): starts tests/emulator on a free loopback port, seeds a "bystander"
+instance and snapshot that no target may touch, runs the targets against it, then checks that
+nothing with the run's prefix is left, that the bystander was never changed, and that the Zomro
+instance is out of rescue mode.  Nothing is sent anywhere but 127.0.0.1.
+
+Live mode (opt-in, costs money): VMOPS_LIVE=1 with real credentials in the environment:
+CIVO_TOKEN (or CIVO_API_KEY), CIVO_REGION (default LON1); optionally ZOMRO_USERNAME and
+ZOMRO_PASSWORD (without them the Zomro targets are left out) and VMOPS_ZOMRO_INSTANCE (a
+disposable Zomro instance the zomro_rescue target may put into rescue mode and back; without it
+only the read-only and failure checks of the Zomro targets run).  CIVO_API_URL / ZOMRO_API_URL
+default to the real APIs.  VMOPS_CIVO_SIZE / VMOPS_CIVO_TEMPLATE override the size (g3.xsmall)
+and image (ubuntu-jammy) of the instances the targets create.  See README.md, "Testing against a
+real account".
+"""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+TARGETS_DIR = os.path.join(HERE, "targets")
+ZOMRO_TARGETS = ("zomro_instance_info", "zomro_rescue")
+CONFIG_REL = os.path.join("tests", "integration", "integration_config.yml")
+BYSTANDER = "bystander-not-ours"
+
+
+def all_targets():
+    return sorted(t for t in os.listdir(TARGETS_DIR)
+                  if os.path.isdir(os.path.join(TARGETS_DIR, t)) and not t.startswith("setup_"))
+
+
+def write_config(copy, values):
+    path = os.path.join(copy, CONFIG_REL)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write("# written by tests/integration/run_targets.py; removed after the run\n")
+        json.dump(values, fh, indent=2, sort_keys=True)  # JSON is YAML
+        fh.write("\n")
+    return path
+
+
+def ansible_test(copy, targets):
+    cmd = ["ansible-test", "integration", "--local", "--python", "%d.%d" % sys.version_info[:2],
+           "--color", "no"] + list(targets)
+    print("+ " + " ".join(cmd), flush=True)
+    started = time.monotonic()
+    rc = subprocess.call(cmd, cwd=copy)
+    print("ansible-test integration: rc=%d in %.1fs" % (rc, time.monotonic() - started), flush=True)
+    return rc
+
+
+def prefix():
+    return "vit-" + secrets.token_hex(4)
+
+
+# ----------------------------------------------------------------------------- emulator mode
+def seed_bystander(emu):
+    """An instance and an instance snapshot without the run's prefix: no target may touch them."""
+    inst = emu.civo("POST", "/v2/instances", hostname=BYSTANDER, size="g3.small",
+                    template_id="ubuntu-jammy", tags="bystander").json()
+    emu.wait_status(inst["id"], "ACTIVE")
+    r = emu.civo("POST", "/v2/instances/%s/snapshots" % inst["id"], name=BYSTANDER)
+    r.raise_for_status()
+    emu.clear_journal()
+    bystander = emu.instance(inst["id"])
+    bystander["_ssh_keys"] = ssh_keys(emu)
+    return bystander
+
+
+def ssh_keys(emu):
+    r = emu.civo("GET", "/v2/sshkeys")
+    if r.status_code != 200:
+        return None
+    body = r.json()
+    items = body.get("items", []) if isinstance(body, dict) else body
+    return sorted((k.get("id"), k.get("name")) for k in items)
+
+
+def account_snapshots(emu):
+    r = emu.civo("GET", "/v2/snapshots")
+    return r.status_code == 200 and isinstance(r.json(), list)
+
+
+def check_emulator(emu, run_prefix, bystander):
+    problems = []
+    instances = emu.civo("GET", "/v2/instances", per_page=1000).json()["items"]
+    left = [i["hostname"] for i in instances if i["hostname"].startswith(run_prefix)
+            and i.get("status") != "DELETING"]
+    if left:
+        problems.append("instances left behind: %s" % ", ".join(sorted(left)))
+    r = emu.civo("GET", "/v2/snapshots")
+    if r.status_code == 200 and isinstance(r.json(), list):
+        snaps = [s["name"] for s in r.json() if str(s.get("name", "")).startswith(run_prefix)]
+        if snaps:
+            problems.append("account snapshots left behind: %s" % ", ".join(sorted(snaps)))
+    now = emu.instance(bystander["id"])
+    if now is None:
+        problems.append("the bystander instance %s was deleted" % BYSTANDER)
+    else:
+        for key in ("hostname", "status", "tags", "size"):
+            if now.get(key) != bystander.get(key):
+                problems.append("the bystander's %s changed: %r -> %r" % (key, bystander.get(key), now.get(key)))
+        snaps = emu.civo("GET", "/v2/instances/%s/snapshots" % bystander["id"]).json()
+        if [s.get("name") for s in snaps] != [BYSTANDER]:
+            problems.append("the bystander's snapshots changed: %r" % [s.get("name") for s in snaps])
+    keys_now = ssh_keys(emu)
+    if bystander["_ssh_keys"] is not None and keys_now != bystander["_ssh_keys"]:
+        problems.append("the SSH keys without the prefix changed: %r -> %r" % (bystander["_ssh_keys"], keys_now))
+    journal = emu.journal()
+    touched = [e for e in emu.mutating() if bystander["id"] in e.get("path", "")]
+    if touched:
+        problems.append("changing requests sent to the bystander: %r" % touched)
+    zomro = emu.zomro(func="instances", authinfo="%s:%s" % (emu.zomro_user, emu.zomro_password))
+    for elem in zomro["doc"].get("elem", []):
+        states = {str((elem.get(k) or {}).get("$", "")).strip().lower() for k in ("instance_status", "fotbo_status")}
+        if states & {"rescued", "rescuing"}:
+            problems.append("Zomro instance %s left in rescue mode" % elem.get("id", {}).get("$"))
+    methods = {}
+    for e in journal:
+        key = e.get("method") if "func" not in e else "zomro " + e["func"]
+        methods[key] = methods.get(key, 0) + 1
+    print("requests the targets sent to the emulator: %d (%s)" % (
+        len(journal), ", ".join("%s %d" % kv for kv in sorted(methods.items()))), flush=True)
+    return problems
+
+
+def run_emulator(copy, targets):
+    from emulator_proc import start_emulator
+
+    emu = start_emulator(build_seconds=0.2)
+    config = None
+    try:
+        bystander = seed_bystander(emu)
+        run_prefix = prefix()
+        config = write_config(copy, {
+            "vmops_live": False,
+            "vmops_resource_prefix": run_prefix,
+            "vmops_civo_api_url": emu.url,
+            "vmops_civo_api_key": emu.token,
+            "vmops_civo_region": "LON1",
+            "vmops_zomro_api_url": emu.url + "/",
+            "vmops_zomro_username": emu.zomro_user,
+            "vmops_zomro_password": emu.zomro_password,
+            "vmops_zomro_instance": "5203773",
+            # does this emulator offer the legacy account snapshot API (/v2/snapshots)?
+            "vmops_account_snapshots": account_snapshots(emu),
+        })
+        print("emulator on %s, resource prefix %s" % (emu.url, run_prefix), flush=True)
+        rc = ansible_test(copy, targets)
+        problems = check_emulator(emu, run_prefix, bystander)
+        for p in problems:
+            print("FAIL: " + p, file=sys.stderr)
+        if rc == 0 and not problems:
+            print("every target passed; nothing left behind, nothing without the prefix touched")
+        return rc or (1 if problems else 0)
+    finally:
+        if config and os.path.exists(config):
+            os.unlink(config)
+        emu.stop()
+
+
+# ----------------------------------------------------------------------------- live mode
+def run_live(copy, targets):
+    env = os.environ
+    token = env.get("CIVO_TOKEN") or env.get("CIVO_API_KEY")
+    if not token:
+        print("VMOPS_LIVE=1 needs CIVO_TOKEN (or CIVO_API_KEY) in the environment", file=sys.stderr)
+        return 2
+    has_zomro = bool(env.get("ZOMRO_USERNAME") and env.get("ZOMRO_PASSWORD"))
+    if not has_zomro:
+        print("no ZOMRO_USERNAME/ZOMRO_PASSWORD: leaving out %s" % ", ".join(ZOMRO_TARGETS))
+        targets = [t for t in targets if t not in ZOMRO_TARGETS]
+    run_prefix = prefix()
+    print("=" * 78)
+    print("LIVE MODE: the targets run against the REAL Civo%s API with your account." % (
+        " and Zomro" if has_zomro else ""))
+    print("They create billed instances and snapshots named %s-* and delete them at the end." % run_prefix)
+    if env.get("VMOPS_ZOMRO_INSTANCE"):
+        print("Zomro instance %s will be put into rescue mode and back." % env["VMOPS_ZOMRO_INSTANCE"])
+    print("If the run is interrupted, delete anything named %s-* by hand." % run_prefix)
+    print("=" * 78, flush=True)
+    config = write_config(copy, {
+        "vmops_live": True,
+        "vmops_resource_prefix": run_prefix,
+        "vmops_civo_api_url": env.get("CIVO_API_URL") or "https://api.civo.com",
+        "vmops_civo_api_key": token,
+        "vmops_civo_region": env.get("CIVO_REGION") or "LON1",
+        "vmops_zomro_api_url": env.get("ZOMRO_API_URL") or "https://api.zomro.com/",
+        "vmops_zomro_username": env.get("ZOMRO_USERNAME", ""),
+        "vmops_zomro_password": env.get("ZOMRO_PASSWORD", ""),
+        "vmops_zomro_instance": env.get("VMOPS_ZOMRO_INSTANCE", ""),
+        "vmops_civo_size": env.get("VMOPS_CIVO_SIZE") or "g3.xsmall",
+        "vmops_civo_template": env.get("VMOPS_CIVO_TEMPLATE") or "ubuntu-jammy",
+    })
+    try:
+        return ansible_test(copy, targets)
+    finally:
+        os.unlink(config)
+
+
+def main(argv):
+    if len(argv) < 1 or argv[0] in ("-h", "--help"):
+        print(__doc__)
+        return 2
+    copy = os.path.abspath(argv[0])
+    targets = argv[1:] or all_targets()
+    if os.environ.get("VMOPS_LIVE") == "1":
+        return run_live(copy, targets)
+    return run_emulator(copy, targets)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
