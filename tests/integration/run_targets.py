@@ -34,7 +34,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 TARGETS_DIR = os.path.join(HERE, "targets")
-ZOMRO_TARGETS = ("zomro_instance_info", "zomro_rescue")
+ZOMRO_TARGETS = ("inventory_zomro", "zomro_instance_info", "zomro_rescue")
 CONFIG_REL = os.path.join("tests", "integration", "integration_config.yml")
 BYSTANDER = "bystander-not-ours"
 ZOMRO_INSTANCE = "5203773"  # the emulator's first Zomro instance, the one the zomro targets may rescue
