@@ -18,8 +18,8 @@ description:
   - "Costs one login (C(func=auth)) when O(username) and O(password) are given, then the instance list
     (C(func=instances), page by page). Requests are retried like in the modules of this collection
     (see O(api_retries)). With O(cache) on, a cache hit sends no request at all."
-  - "Host names: see O(hostnames); by default the instance's C(servername). When several listed instances get the
-    same name, each of them is named C(<name>_<first 8 characters of its id>) instead, so no instance hides
+  - "Host names: see O(hostnames); by default the instance's C(servername) (else its C(name)). When several
+    listed instances get the same name, each of them is named C(<name>_<first 8 characters of its id>) instead, so no instance hides
     another. An instance for which no entry of O(hostnames) gives a name is named by its id."
   - "Default groups (names made safe for Ansible, lower case): C(zomro) with every host,
     C(zomro_status_<instance status>) (for example C(zomro_status_active), C(zomro_status_stopped),
@@ -101,10 +101,12 @@ options:
         name of a host variable (V(zomro_servername)), or a Jinja2 template over the host variables, for example
         V({{ zomro_servername }}-{{ zomro_id }}).
       - When no entry gives a name, the instance is named by its id.
+      - By default the server name, else the C(name) field (which older panels fill instead).
     type: list
     elements: str
     default:
       - servername
+      - name
   filters:
     description:
       - Jinja2 conditions (without C({{ }})) over the host variables; an instance becomes a host only when it meets

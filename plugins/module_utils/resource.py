@@ -444,6 +444,7 @@ class ResourceModule(ResourceApi, VmopsModule):
 
         try:
             answer, self.adopted = self.client.create_or_adopt(send, find)
+            self.applied(answer)  # created: a failure from here on still reports the change
         except ApiError as exc:
             if exc.code not in self.duplicate_codes:
                 raise
@@ -452,10 +453,9 @@ class ResourceModule(ResourceApi, VmopsModule):
             if answer is None:
                 raise
             self.adopted = True
-        self.applied(answer)  # created: a failure from here on still reports the change
         obj = self.settle_duplicates(name, answer)
         if self.adopted or obj.get("id") != answer.get("id"):
-            self.converge(obj)
+            obj = self.converge(obj)
         return obj
 
     def settle_duplicates(self, name, answer):

@@ -94,13 +94,14 @@ def module_docs(tool_env):
 def test_every_plugin_and_role_has_a_page(site):
     expected = (["%s_module.html" % name for name in plugin_names("modules")]
                 + ["%s_inventory.html" % name for name in plugin_names("inventory")]
+                + ["%s_callback.html" % name for name in plugin_names("callback")]
                 + ["%s_role.html" % name for name in role_names()])
     assert len(expected) >= 3
     missing = [page for page in expected if not (site / page).is_file()]
     assert not missing, "pages missing from the site: %s" % missing
     index = page_text(str(site / "index.html"))
     for page in expected:
-        assert page.replace("_module.html", "").replace("_inventory.html", "").replace("_role.html", "") in index
+        assert re.sub(r"_(module|inventory|callback|role)\.html$", "", page) in index
 
 
 def test_every_module_of_the_action_groups_has_a_page(site):

@@ -242,6 +242,8 @@ class App:
             return 200, self.config_state()
         if route == ("GET", "/_sim/config"):
             return 200, self.config_state()
+        if route[1].startswith("/_sim/zomro"):
+            return self.zomro.sim(method, route[1], body)
         return 404, {"result": "failed", "reason": "unknown sim control %s %s" % route}
 
     def config_state(self):

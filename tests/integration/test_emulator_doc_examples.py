@@ -165,7 +165,7 @@ def test_zomro_examples(emulator):
 --form 'password="MyPassword1"' \\
 --form 'zone="pub"' ''', sid=sid)
     assert (s, doc) == (200, {"doc": {"ok": {"$": "ok"}}})
-    status = lambda: emulator.zomro(func="instances", auth=sid)["doc"]["elem"][0]["fotbo_status"]["$"]  # noqa: E731
+    status = lambda: emulator.zomro(func="instances", auth=sid)["doc"]["elem"][0]["instance_status"]["$"].lower()  # noqa: E731
     wait_for(lambda: status() == "rescued")
     s, doc = curl(emulator, '''curl --location 'https://api.zomro.com/' \\
 --form 'func="instances.fleio.unrescue"' \\

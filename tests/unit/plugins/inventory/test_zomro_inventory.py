@@ -201,3 +201,9 @@ def test_verify_file_names(tmp_path):
         path = tmp_path / name
         path.write_text(BASE)
         assert bool(plugin.verify_file(str(path))) is wanted, name
+
+
+def test_parse_default_hostnames_fall_back_to_name_then_id(tmp_path, fake):
+    fake.items = [elem(1, "", name="label-1"), elem(2, None), elem(3, "srv-3", name="label-3")]
+    inv = run(tmp_path, BASE)
+    assert sorted(inv.hosts) == ["2", "label-1", "srv-3"]

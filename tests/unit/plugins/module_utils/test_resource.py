@@ -272,3 +272,16 @@ def test_info_reads_every_page_and_filters_by_name(monkeypatch):
     res = run(ThingInfo, api, dict(name="two"), monkeypatch=monkeypatch)
     assert [t["id"] for t in res["things"]] == ["t2"] and len(api.calls) == 2
     assert json.loads(json.dumps(res))["changed"] is False
+
+
+def test_an_adopted_object_is_updated_to_what_the_options_want(monkeypatch):
+    older = thing(id="t0", notes="old", created_at="1")
+    api = Api(**{"GET /v2/things": [[], [older]],
+                 "POST /v2/things": (409, {"code": "database_thing_duplicate_name", "reason": "taken"}),
+                 "PUT /v2/things/t0": {"result": "success"}})
+    monkeypatch.setattr(Thing, "duplicate_codes", ("database_thing_duplicate_name",))
+    res = run(Thing, api, dict(name="one", notes="new", zone="z1"), monkeypatch=monkeypatch)
+    assert res["changed"] is True and res["adopted"] is True
+    assert res["thing"]["id"] == "t0" and res["thing"]["notes"] == "new"
+    assert api.mutating == [("POST", "/v2/things"), ("PUT", "/v2/things/t0")]
+    assert api.session.calls[-1].json == {"notes": "new", "region": "LON1"}
