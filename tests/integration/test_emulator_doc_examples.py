@@ -83,6 +83,8 @@ def test_civo_instances_examples(emulator):
     s, body = curl(emulator, '''curl -H "Authorization: bearer 12345" \\
   -X DELETE https://api.civo.com/v2/instances/{id}?region=NYC1''', id=nyc)
     assert (s, body) == (200, {"result": "success"})
+    # Asynchronous delete (ERRATA): DELETING, then gone.
+    emulator.advance(60)
     assert emulator.instance(nyc, region="NYC1") is None
 
 
@@ -134,8 +136,11 @@ def test_civo_instance_snapshot_examples(emulator):
     assert s == 200 and body["name"] == "instance-snapshot-something-here"
     s, body = curl(emulator, '''curl -H "Authorization: bearer 12345" https://api.civo.com/v2/instances/{id}/snapshots/{snap}/restore?region=LON1 \\
   -d "hostname=my-new-instance-hostname&overwrite_existing=false"''', id=iid, snap=snap["id"])
+    body = body["instance"]  # civogo ResourceSnapshotRestore; no instance_id
     assert s == 201 and body["hostname"] == "my-new-instance-hostname" and body["overwrite_existing"] is False
-    emulator.wait_status(body["instance_id"], "ACTIVE")
+    new_id = [i["id"] for i in emulator.civo("GET", "/v2/instances").json()["items"]
+              if i["hostname"] == "my-new-instance-hostname"][0]
+    emulator.wait_status(new_id, "ACTIVE")
     s, body = curl(emulator, '''curl -H "Authorization: bearer 12345" \\
   -X DELETE https://api.civo.com/v2/instances/{id}/snapshots/{snap}?region=LON1''', id=iid, snap=snap["id"])
     assert s == 200
