@@ -22,7 +22,6 @@ Plugins are found on disk, so a plugin added later is covered without touching t
 import ast
 import configparser
 import json
-import os
 import re
 import shlex
 import subprocess
