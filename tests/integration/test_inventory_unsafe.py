@@ -162,8 +162,8 @@ def zomro_rewrite(hostile):
         doc = json.loads(body)
         for elem in doc["doc"].get("elem") or []:
             elem["os"] = {"$": hostile.payload("os")}
-            # a nested value, as BILLmanager sometimes sends createdate: [{"$": ...}]
-            elem["createdate"] = [{"$": hostile.payload("nested")}]
+            # a nested value (a field the client passes through as it is)
+            elem["nested"] = {"deep": [hostile.payload("nested"), {"k": hostile.payload("nested")}]}
             if elem["id"]["$"] == "5203773":
                 elem["servername"] = {"$": hostile.payload("servername")}
         return status, json.dumps(doc).encode()
@@ -177,11 +177,11 @@ ZOMRO_PLAY = """
     - ansible.builtin.debug:
         var: zomro_os
     - ansible.builtin.debug:
-        var: zomro_createdate
+        var: zomro_nested
     - ansible.builtin.debug:
         var: inventory_hostname
     - ansible.builtin.debug:
-        msg: "SEEN={{ zomro_os }}|{{ zomro_createdate[0]['$'] }}|{{ copied }}"
+        msg: "SEEN={{ zomro_os }}|{{ zomro_nested.deep[0] }}|{{ zomro_nested.deep[1].k }}|{{ copied }}"
     - ansible.builtin.template:
         src: {template}
         dest: "{out}/{{{{ zomro_id }}}}.txt"
@@ -196,7 +196,7 @@ def test_zomro_hostile_values_never_run_code(emulator, tmp_path, core):
     hostile = Hostile(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
-    (tmp_path / "t.j2").write_text("{{ zomro_os }}|{{ zomro_createdate[0]['$'] }}|{{ copied }}|"
+    (tmp_path / "t.j2").write_text("{{ zomro_os }}|{{ zomro_nested.deep[0] }}|{{ zomro_nested.deep[1].k }}|{{ copied }}|"
                                    "{{ inventory_hostname }}\n")
     play = tmp_path / "play.yml"
     play.write_text(ZOMRO_PLAY.replace("{template}", str(tmp_path / "t.j2")).replace("{out}", str(out))
@@ -214,14 +214,14 @@ def test_zomro_hostile_values_never_run_code(emulator, tmp_path, core):
             proc = run(bin_dir, python, ["ansible-playbook", str(play), "-i", str(inv), "-c", "local"])
             assert proc.returncode == 0, proc.stdout + proc.stderr
             assert hostile.fired() == [], (attempt, proc.stdout)
-            assert "SEEN=%s|%s|%s" % (hostile.payload("os"), hostile.payload("nested"),
-                                      hostile.payload("os")) in proc.stdout
+            assert "SEEN=%s|%s|%s|%s" % (hostile.payload("os"), hostile.payload("nested"), hostile.payload("nested"),
+                                         hostile.payload("os")) in proc.stdout
             assert '"inventory_hostname": "%s"' % hostile.payload("servername") in proc.stdout
             written = sorted(p.read_text() for p in out.iterdir())
             assert len(written) == 2
             assert any(t.rstrip("\n").endswith("|" + hostile.payload("servername")) for t in written)
-            assert all(t.startswith("%s|%s|%s|" % (hostile.payload("os"), hostile.payload("nested"),
-                                                   hostile.payload("os"))) for t in written)
+            assert all(t.startswith("%s|%s|%s|%s|" % (hostile.payload("os"), hostile.payload("nested"),
+                                                      hostile.payload("nested"), hostile.payload("os"))) for t in written)
             assert len(proxy.requests) == (before if attempt == "cache" else before + 2)  # auth + instances
 
 
