@@ -210,8 +210,8 @@ filters:
 """
 
 
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, SECRET_FIELDS
-from ansible_collections.vmops.cloud.plugins.plugin_utils._inventory import (
+from ..module_utils.civo import CivoClient, SECRET_FIELDS
+from ..plugin_utils._inventory import (
     CloudInventory,
     group_name,
     unique_names,

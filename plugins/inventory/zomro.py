@@ -183,8 +183,8 @@ groups:
 
 import re
 
-from ansible_collections.vmops.cloud.plugins.module_utils.zomro import DEFAULT_API_URL, ZomroClient
-from ansible_collections.vmops.cloud.plugins.plugin_utils._inventory import (
+from ..module_utils.zomro import DEFAULT_API_URL, ZomroClient
+from ..plugin_utils._inventory import (
     CloudInventory,
     group_name,
     url_secrets,

@@ -171,9 +171,8 @@ failure:
       type: str
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError
-from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
-from ansible_collections.vmops.cloud.plugins.module_utils.zomro import (
+from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule
+from ..module_utils.zomro import (
     INACTIVE_STATUS_CODES,
     POWER_FUNCS,
     TRANSITIONAL,

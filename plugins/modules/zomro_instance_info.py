@@ -139,9 +139,8 @@ failure:
       type: str
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError
-from ansible_collections.vmops.cloud.plugins.module_utils.base import InfoModule
-from ansible_collections.vmops.cloud.plugins.module_utils.zomro import (
+from ..module_utils.base import ApiError, InfoModule, InvalidParameterError
+from ..module_utils.zomro import (
     ZOMRO,
     ZomroModuleMixin,
     instance_name,

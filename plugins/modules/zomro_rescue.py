@@ -212,10 +212,9 @@ failure:
 
 import re
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError
-from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_uuid
-from ansible_collections.vmops.cloud.plugins.module_utils.zomro import (
+from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule
+from ..module_utils.util import is_uuid
+from ..module_utils.zomro import (
     RESCUABLE,
     RESCUE_ON,
     ZONES,
