@@ -348,7 +348,7 @@ from ansible_collections.vmops.cloud.plugins.module_utils.civo import (
     is_uuid,
     strip_secrets,
 )
-from ansible_collections.vmops.cloud.plugins.module_utils import civo_instance_spec as spec
+from ..module_utils import civo_instance_spec as spec
 
 ACTIVE = "ACTIVE"
 SHUTOFF = "SHUTOFF"
