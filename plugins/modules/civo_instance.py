@@ -197,11 +197,15 @@ EXAMPLES = r"""
     tags: [web, production]
   register: web1
 
+# In check mode an instance that does not exist yet is not created, so web1.instance is null:
+# the tasks that work on it are skipped then.
 - name: Show the address of the new instance
   ansible.builtin.debug:
     msg: "web1 is at {{ web1.instance.public_ip }}"
+  when: web1.instance is not none
 
-- name: Manage several instances with the credentials set once for the group
+- name: Manage the instance with the credentials set once for the group
+  when: web1.instance is not none
   module_defaults:
     group/vmops.cloud.civo:
       api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
