@@ -5,7 +5,7 @@ import subprocess
 import pytest
 import yaml
 
-from _common import ZOMRO_ELID, clean_failure, run
+from _common import CIVO_MODULES, ZOMRO_ELID, ZOMRO_MODULES, clean_failure, module_args, run
 from runner import BIN, base_env, run_module
 
 WRONG_KEY = "wrong-civo-key-5b1e0c"
@@ -13,15 +13,17 @@ WRONG_PASSWORD = "wrong-zomro-password-77d1"
 WRONG_SESSION = "0123456789abcdef01234567"
 ANY_ID = "779d651a-8e10-4019-9cc0-448451d16157"
 
-CIVO_CASES = [
-    ("civo_instance", dict(hostname="web1.example.com", size="g3.small", template_id="ubuntu-jammy")),
+# Placeholders of _common.MODULE_ARGS: nothing exists, the key is refused before any lookup.
+FAKE_WORLD = dict(id=ANY_ID, fwname="web", fw=ANY_ID)
+# Every Civo module (discovered from plugins/modules) with its minimal arguments, plus deletes by id.
+CIVO_CASES = [(name, module_args(name, FAKE_WORLD)) for name in CIVO_MODULES] + [
     ("civo_instance", dict(id=ANY_ID, state="absent")),
-    ("civo_instance_info", dict()),
-    ("civo_recovery", dict(instance=ANY_ID)),
-    ("civo_snapshot", dict(name="nightly", instance=ANY_ID)),
-    ("civo_snapshot_info", dict()),
-    ("civo_instance_snapshot", dict(instance=ANY_ID, name="nightly")),
-    ("civo_instance_snapshot_info", dict(instance=ANY_ID)),
+    ("civo_ssh_key", dict(id=ANY_ID, state="absent")),
+    ("civo_volume", dict(id=ANY_ID, state="absent")),
+]
+ZOMRO_CASES = [(name, module_args(name)) for name in ZOMRO_MODULES] + [
+    ("zomro_rescue", dict(instance=ZOMRO_ELID, state="disabled")),
+    ("zomro_instance", dict(instance=ZOMRO_ELID, state="stopped")),
 ]
 
 
@@ -36,11 +38,7 @@ def test_wrong_civo_key_is_one_clear_error(emulator, module, params):
     assert WRONG_KEY not in result.output
 
 
-@pytest.mark.parametrize("module, params", [
-    ("zomro_rescue", dict(instance=ZOMRO_ELID, image="Centos 9 x64")),
-    ("zomro_rescue", dict(instance=ZOMRO_ELID, state="disabled")),
-    ("zomro_instance_info", dict()),
-])
+@pytest.mark.parametrize("module, params", ZOMRO_CASES, ids=["%s-%d" % (c[0], i) for i, c in enumerate(ZOMRO_CASES)])
 def test_wrong_zomro_password_is_one_clear_error(emulator, module, params):
     result = clean_failure(run(emulator, module, params, password=WRONG_PASSWORD), module)
     assert "Invalid username or password" in result["msg"], result["msg"]
@@ -49,9 +47,10 @@ def test_wrong_zomro_password_is_one_clear_error(emulator, module, params):
     assert WRONG_PASSWORD not in result.output
 
 
-@pytest.mark.parametrize("module", ["zomro_rescue", "zomro_instance_info"])
+@pytest.mark.parametrize("module", ZOMRO_MODULES)
 def test_invalid_zomro_session_without_password_is_one_clear_error(emulator, module):
-    params = dict(instance=ZOMRO_ELID, state="disabled") if module == "zomro_rescue" else {}
+    params = module_args(module)
+    params.pop("rescue_password", None)
     params.update(api_url=emulator.url + "/", auth_token=WRONG_SESSION)
     result = clean_failure(run_module(module, params), module)
     assert "auth_token" in result["msg"] and "log in again" in result["msg"], result["msg"]

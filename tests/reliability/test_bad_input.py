@@ -15,14 +15,13 @@ characters, 5,000-character strings, ids with a path appended) and wrong types
 """
 
 import collections
-import importlib
 import os
 from urllib.parse import unquote
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from _common import CENTOS_OWN, MODULES, ZOMRO_ELID, api_instance, route_problems, run
+from _common import CENTOS_OWN, MODULES, ZOMRO_ELID, api_instance, module_options, route_problems, run
 
 # BAD_INPUT_EXAMPLES / BAD_INPUT_RANDOM=1: more (and random) examples for a longer hunt by hand.
 EXAMPLES = int(os.environ.get("BAD_INPUT_EXAMPLES", "30"))
@@ -70,24 +69,6 @@ wrong_type = st.one_of(
     st.lists(st.one_of(st.integers(), st.text(max_size=5)), max_size=3),
     st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
 )
-
-
-def module_options(name):
-    """The module's argument spec as the base builds it (credentials and wait options included)."""
-    from ansible_collections.vmops.cloud.plugins.module_utils.base import VmopsModule
-    from ansible_collections.vmops.cloud.plugins.module_utils.civo import civo_argument_spec
-    from ansible_collections.vmops.cloud.plugins.module_utils.waiter import wait_argument_spec
-    from ansible_collections.vmops.cloud.plugins.module_utils.zomro import zomro_argument_spec
-    mod = importlib.import_module("ansible_collections.vmops.cloud.plugins.modules." + name)
-    classes = [v for v in vars(mod).values()
-               if isinstance(v, type) and issubclass(v, VmopsModule) and v.__module__ == mod.__name__]
-    assert len(classes) == 1, classes
-    cls = classes[0]
-    spec = dict(civo_argument_spec() if cls.provider == "civo" else zomro_argument_spec())
-    if cls.waits:
-        spec.update(wait_argument_spec(cls.default_wait_timeout))
-    spec.update(cls.argument_spec)
-    return spec, cls.module_kwargs
 
 
 def good_strategy(option, spec, world):
