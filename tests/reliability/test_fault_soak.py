@@ -23,7 +23,7 @@ import threading
 import time
 import traceback
 
-from _common import ALL_FAULTS, CENTOS_OWN, all_instances, route_problems, run, zomro_instances
+from _common import ALL_FAULTS, CENTOS_OWN, all_instances, module_options, route_problems, run, zomro_instances
 
 WORKERS = int(os.environ.get("SOAK_WORKERS", "8"))
 ROUNDS = int(os.environ.get("SOAK_ROUNDS", "3"))
@@ -64,6 +64,8 @@ class Soak:
 
     def module(self, worker, step, name, params, expect_changed=None):
         params = dict(COMMON, **params)
+        if "wait_timeout" not in module_options(name)[0]:
+            params.pop("wait_timeout")
         started = time.monotonic()
         result = run(self.emu, name, params)
         with self.lock:
@@ -197,3 +199,99 @@ def _route(entry):
         return entry["func"]
     parts = entry["path"].split("/")
     return "/".join(":id" if len(p) == 36 else p for p in parts)
+
+
+# -- a short resource round: SSH key, firewall with rules, a rule, network, reserved IP ------------------
+
+RESOURCE_WORKERS = int(os.environ.get("SOAK_RESOURCE_WORKERS", "4"))
+RESOURCE_FAULTS = ALL_FAULTS + ("malformed",)
+
+
+def resource_round(soak, w):
+    m = soak.module
+    kept = w % 2 == 0
+    key = m(w, "ssh key", "civo_ssh_key", dict(name="soak-key-%d" % w, public_key=SOAK_KEYS[w]),
+            expect_changed=True)["ssh_key"]
+    m(w, "ssh key rename", "civo_ssh_key", dict(id=key["id"], name="soak-key-%d-b" % w), expect_changed=True)
+    m(w, "firewall", "civo_firewall", dict(name="soak-fw-%d" % w, rules=[dict(ports="22", cidr=["10.0.0.0/8"]),
+                                                                          dict(ports="443")]),
+      expect_changed=True)
+    m(w, "firewall rule", "civo_firewall_rule", dict(firewall="soak-fw-%d" % w, ports="5432",
+                                                     cidr=["10.20.0.0/24"]), expect_changed=True)
+    m(w, "network", "civo_network", dict(label="soak-net-%d" % w, cidr_v4="10.%d.0.0/24" % (120 + w)),
+      expect_changed=True)
+    m(w, "reserved ip", "civo_reserved_ip", dict(name="soak-ip-%d" % w), expect_changed=True)
+    # no-op re-runs under faults
+    m(w, "ssh key no-op", "civo_ssh_key", dict(name="soak-key-%d-b" % w, public_key=SOAK_KEYS[w]),
+      expect_changed=False)
+    m(w, "firewall no-op", "civo_firewall", dict(name="soak-fw-%d" % w, purge_rules=False,
+                                                 rules=[dict(ports="5432", cidr=["10.20.0.0/24"])]),
+      expect_changed=False)
+    m(w, "network no-op", "civo_network", dict(label="soak-net-%d" % w), expect_changed=False)
+    m(w, "reserved ip no-op", "civo_reserved_ip", dict(name="soak-ip-%d" % w), expect_changed=False)
+    if not kept:
+        m(w, "delete rule", "civo_firewall_rule", dict(firewall="soak-fw-%d" % w, ports="5432",
+                                                       cidr=["10.20.0.0/24"], state="absent"), expect_changed=True)
+        m(w, "delete ip", "civo_reserved_ip", dict(name="soak-ip-%d" % w, state="absent"), expect_changed=True)
+        m(w, "delete firewall", "civo_firewall", dict(name="soak-fw-%d" % w, state="absent"), expect_changed=True)
+        m(w, "delete network", "civo_network", dict(label="soak-net-%d" % w, state="absent"), expect_changed=True)
+        m(w, "delete key", "civo_ssh_key", dict(name="soak-key-%d-b" % w, state="absent"), expect_changed=True)
+        m(w, "delete key no-op", "civo_ssh_key", dict(name="soak-key-%d-b" % w, state="absent"),
+          expect_changed=False)
+
+
+# distinct, valid ed25519 public keys (the emulator refuses a key uploaded twice)
+SOAK_KEYS = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI%s soak%d@example" % (
+    ("%02d" % i) * 21 + "A", i) for i in range(max(RESOURCE_WORKERS, 8))]
+
+
+def test_resource_fault_soak(emulator):
+    """SSH keys, firewalls with rules, networks and reserved IPs made, changed, re-run and deleted by
+    parallel workers while 20% of requests fault (every kind, ``lost_response``, ``late_applied`` and
+    ``malformed`` included); then the exact final state, one object per name."""
+    emulator.config(build_seconds=BUILD_SECONDS)
+    emulator.faults(FAULT_RATE, RESOURCE_FAULTS, seed=SEED, timeout_seconds=3, retry_after=1)
+    soak = Soak(emulator, [])
+    started = time.monotonic()
+
+    def worker(w):
+        try:
+            resource_round(soak, w)
+        except StepFailed:
+            pass
+        except Exception:
+            with soak.lock:
+                soak.failures.append("worker %d: %s" % (w, traceback.format_exc()))
+
+    threads = [threading.Thread(target=worker, args=(w,)) for w in range(RESOURCE_WORKERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    emulator.clear_faults()
+    journal = emulator.journal()
+    faults = collections.Counter(e["fault"] for e in journal if e.get("fault"))
+    print("\nresource soak: %d module runs in %.0fs; %d requests, faults %s; adopted %d" % (
+        soak.runs, time.monotonic() - started, len(journal), dict(faults), soak.adopted))
+    assert not soak.failures, "%d run(s) failed under faults:\n%s" % (len(soak.failures), "\n".join(soak.failures))
+    assert not route_problems(journal)
+    assert {"lost_response", "late_applied", "malformed"} <= set(faults), faults
+
+    kept = [w for w in range(RESOURCE_WORKERS) if w % 2 == 0]
+    keys = collections.Counter(k["name"] for k in emulator.civo("GET", "/v2/sshkeys").json()
+                               if k["name"].startswith("soak-"))
+    assert keys == collections.Counter("soak-key-%d-b" % w for w in kept), keys
+    firewalls = [f for f in emulator.civo("GET", "/v2/firewalls").json() if f["name"].startswith("soak-")]
+    assert collections.Counter(f["name"] for f in firewalls) == collections.Counter("soak-fw-%d" % w for w in kept)
+    for fw in firewalls:
+        rules = emulator.civo("GET", "/v2/firewalls/%s/rules" % fw["id"]).json()
+        ingress = collections.Counter((r["start_port"], r.get("cidr") and ",".join(r["cidr"])) for r in rules
+                                      if r["direction"] == "ingress")
+        assert all(n == 1 for n in ingress.values()), ("duplicate rules", fw["name"], rules)
+        assert set(p for p, _ in ingress) == {"22", "443", "5432"}, (fw["name"], rules)
+    nets = collections.Counter(n["label"] for n in emulator.civo("GET", "/v2/networks").json()
+                               if n["label"].startswith("soak-"))
+    assert nets == collections.Counter("soak-net-%d" % w for w in kept), nets
+    ips = collections.Counter(i["name"] for i in emulator.civo("GET", "/v2/ips").json()["items"]
+                              if i["name"].startswith("soak-"))
+    assert ips == collections.Counter("soak-ip-%d" % w for w in kept), ips
