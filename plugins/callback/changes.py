@@ -23,8 +23,8 @@ description:
     C(async) and C(poll: 0) are not reported (their result arrives later through C(async_status))."
   - "Secrets never appear in the reports: the value of every key that looks secret (for example
     C(initial_password), C(password), C(rescue_password), C(api_key), C(auth_token), C(session), C(script),
-    C(token)) is replaced by V(\\(hidden\\)), wherever it is; values Ansible masked for C(no_log) are shown as
-    V(\\(hidden\\)); the output of a task with C(no_log: true) is not reported at all; credentials in URLs are
+    C(token)) is replaced by V((hidden\\)), wherever it is; values Ansible masked for C(no_log) are shown as
+    V((hidden\\)); the output of a task with C(no_log: true) is not reported at all; credentials in URLs are
     removed; and the values of secret-looking environment variables (for example C(CIVO_TOKEN),
     C(ZOMRO_PASSWORD)) and of the hidden keys are removed from every other text of the reports too.
     Whole objects are never copied: a resource is shown by its C(id), C(name), C(hostname) and C(instance_id)."

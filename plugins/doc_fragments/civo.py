@@ -14,9 +14,9 @@ options:
     description:
       - "Civo API key, sent as C(Authorization: bearer <key>)."
       - If not set, the value of the E(CIVO_TOKEN) environment variable is used, then E(CIVO_API_KEY).
+      - Required, here or in one of those variables; a run without it fails before any request, naming them.
       - Never logged or returned.
     type: str
-    required: true
   api_url:
     description:
       - Base URL of the Civo API.

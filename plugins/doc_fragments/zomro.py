@@ -31,7 +31,12 @@ options:
     description:
       - An existing Zomro session id, sent as C(auth). Never logged or returned.
       - If not set, the value of the E(ZOMRO_AUTH) environment variable is used.
-      - When the session has expired and O(username)/O(password) are given, the module logs in again once.
+      - When the session has expired (the API answers an C(access) error) and O(username)/O(password) are given,
+        the module logs in again once.
+      - An account with two-factor authentication cannot log in with O(username) and O(password) alone (the API
+        asks for a one-time code, C(func=totp.confirm)); the module fails saying so. Give a session confirmed in
+        the panel here instead.
+      - Session ids the module opens are never shown in its output.
     type: str
   api_timeout:
     description:

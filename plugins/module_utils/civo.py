@@ -8,6 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import binascii
 import re
 
 from ansible.module_utils.basic import env_fallback
@@ -15,6 +17,7 @@ from ansible.module_utils.basic import env_fallback
 from ansible_collections.vmops.cloud.plugins.module_utils._http import (
     ApiError,
     InvalidParameterError,
+    MalformedResponseError,
     Transport,
     body_excerpt,
     create_or_adopt,
@@ -30,15 +33,35 @@ PAGE_SIZE = 10000
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
-# Fields that are secrets in Civo's answers (the docs show them in list/get):
-# the generated root password and the token of the instance's stats agent.
-SECRET_FIELDS = ("initial_password", "civostatsd_token")
+# Fields that are secrets in Civo's answers (the docs show them in list/get): the generated root
+# password, the token of the instance's stats agent, the recovery password and the user script
+# (``script``, base64; older answers ``user_script``), which often holds credentials.  One rule
+# everywhere: never returned by a module, never shown by the inventory, ``no_log`` as an option.
+SECRET_FIELDS = ("initial_password", "civostatsd_token", "rescue_password", "script", "user_script")
+
+# The environment variables ``api_key`` is read from, in order (named in the missing-key message).
+API_KEY_ENV = ("CIVO_TOKEN", "CIVO_API_KEY")
+
+# 404 codes that mean "the object asked for does not exist".  Any other 404 (an unknown region
+# ``database_region_not_found`` (civo/cli issue #329), an unknown route ``route_not_found``, a
+# 404 without a code) is a failure that names its cause, never "absent".
+ABSENT_CODES = frozenset([
+    "database_instance_not_found", "database_instance_find", "database_snapshot_not_found",
+    "database_restore_not_found", "database_instance_snapshot_not_found", "not_found",
+])
+
+# Statuses in which an instance is busy (besides every status ending in ING).  Real answers
+# (civogo, terraform-provider-civo) show INSTANCE-CREATE, INSTALLING, SCALING and MIGRATING.
+IN_PROGRESS = frozenset(["BUILDING", "STARTING", "STOPPING", "REBOOTING", "DELETING", "INSTANCE-CREATE",
+                         "INSTALLING", "SCALING", "MIGRATING", "BUILD_PENDING", "PENDING"])
+DELETING = "DELETING"
 
 
 def civo_argument_spec():
+    # api_key is not "required" in the spec: AnsibleModule would say only "missing required
+    # arguments: api_key"; the client names the environment variables instead.
     return dict(
-        api_key=dict(type="str", required=True, no_log=True,
-                     fallback=(env_fallback, ["CIVO_TOKEN", "CIVO_API_KEY"])),
+        api_key=dict(type="str", no_log=True, fallback=(env_fallback, list(API_KEY_ENV))),
         api_url=dict(type="str", default=DEFAULT_API_URL, fallback=(env_fallback, ["CIVO_API_URL"])),
         region=dict(type="str", default=DEFAULT_REGION, fallback=(env_fallback, ["CIVO_REGION"])),
         api_timeout=dict(type="int", default=30),
@@ -58,6 +81,123 @@ def strip_secrets(obj):
     return dict((k, v) for k, v in obj.items() if k not in SECRET_FIELDS)
 
 
+def instance_status(instance):
+    return str((instance or {}).get("status") or "").strip().upper()
+
+
+def is_in_progress(status):
+    """True for a status in which the instance is busy (BUILDING, INSTANCE-CREATE, SCALING...)."""
+    status = str(status or "").strip().upper()
+    return status in IN_PROGRESS or status.endswith("ING")
+
+
+def is_deleting(instance):
+    return instance_status(instance) == DELETING
+
+
+def is_absent_error(exc):
+    """True when ``exc`` says that the object asked for does not exist (not: unknown region, route...)."""
+    return isinstance(exc, ApiError) and exc.status == 404 and exc.code in ABSENT_CODES
+
+
+def oldest_first(objects):
+    """The objects in the deterministic order every racing run agrees on: ``created_at``, then ``id``.
+
+    A missing ``created_at`` sorts last (a create answer not yet listed is the newest).
+    """
+    def key(obj):
+        created = obj.get("created_at") or obj.get("requested_at")
+        return (created is None, str(created or ""), str(obj.get("id") or ""))
+    return sorted(objects, key=key)
+
+
+def decode_script(value):
+    """The user script as text: Civo answers it base64-encoded in ``script`` (civogo ``Instance.Script``)."""
+    if not value:
+        return ""
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return value
+
+
+def instance_script(instance):
+    """The decoded user script of an instance (``script``; older answers ``user_script``)."""
+    instance = instance or {}
+    value = instance.get("script")
+    if not value:
+        value = instance.get("user_script")
+    return decode_script(value)
+
+
+# -- answer shapes (the transport's ``check=`` hook) ---------------------------
+
+def _json_body(response):
+    if not response.content or not response.content.strip():
+        raise MalformedResponseError("the answer is empty, not JSON", status=response.status_code)
+    try:
+        return response.json()
+    except ValueError:
+        raise MalformedResponseError("the answer is not JSON: %s" % body_excerpt(response),
+                                     status=response.status_code, reason=body_excerpt(response))
+
+
+def expect_json(response):
+    """Any JSON value (the default for a GET whose caller checks the shape itself); never empty or HTML."""
+    return _json_body(response)
+
+
+def expect_object(response):
+    """A JSON object (``{...}``) that is not empty."""
+    body = _json_body(response)
+    if not isinstance(body, dict) or not body:
+        raise MalformedResponseError("expected a JSON object, got %s" % _describe(body), status=response.status_code)
+    return body
+
+
+def expect_created(response):
+    """A create answer: a JSON object with an ``id``."""
+    body = expect_object(response)
+    if not body.get("id"):
+        raise MalformedResponseError("the create answer has no id", status=response.status_code)
+    return body
+
+
+def expect_page(response):
+    """A page of a paginated list: ``{"items": [...], "page"..., "pages"...}``; a list answered as an array."""
+    body = _json_body(response)
+    if isinstance(body, list):
+        items = body
+    elif isinstance(body, dict) and isinstance(body.get("items"), list):
+        items = body["items"]
+    else:
+        raise MalformedResponseError("expected a list of items, got %s" % _describe(body), status=response.status_code)
+    if not all(isinstance(i, dict) for i in items):
+        raise MalformedResponseError("the list holds something that is not an object", status=response.status_code)
+    return body
+
+
+def expect_list(response):
+    """A list (a JSON array, or ``{"items": [...]}``), returned as a Python list of objects."""
+    body = expect_page(response)
+    return body if isinstance(body, list) else body["items"]
+
+
+def expect_any(response):
+    """The answer to an action: JSON (usually ``{"result": "success"}``) or an empty body; never HTML."""
+    if not response.content or not response.content.strip():
+        return {}
+    return _json_body(response)
+
+
+def _describe(body):
+    if body is None:
+        return "null"
+    if isinstance(body, dict):
+        return "an object with keys %s" % (", ".join(sorted(body)[:8]) or "none")
+    return "a %s" % type(body).__name__
+
+
 def instance_not_found(ref, region):
     return ApiError("Instance %r not found in region %s" % (ref, region),
                     status=404, code="database_instance_not_found", reason="no such instance")
@@ -70,15 +210,33 @@ def civo_error(response, method, url):
         body = response.json()
     except ValueError:
         body = None
+    details = None
     if isinstance(body, dict):
-        code = body.get("code") or body.get("result")
-        reason = body.get("reason") or body.get("message")
+        # Real bodies: {"code", "reason"} (civogo errors.go), sometimes "details"; older ones
+        # {"result": "requires_authentication", "status": 401}; "result": "failed" is not a code.
+        code = body.get("code")
+        if not code and body.get("result") not in (None, "failed", "success"):
+            code = body.get("result")
+        reason = body.get("reason") or body.get("message") or body.get("error")
+        details = body.get("details")
+        if isinstance(code, (dict, list)):
+            code = None
+        if isinstance(reason, (dict, list)):
+            reason = str(reason)[:200]
     if reason is None:
         reason = body_excerpt(response) or response.reason
+    if details:
+        reason = "%s (details: %s)" % (reason, str(details)[:200])
     status = response.status_code
     if status == 401 or code in ("authentication_invalid_key", "database_account_not_found",
                                  "requires_authentication"):
         message = "Civo API authentication failed (HTTP %s, %s): check api_key" % (status, code or reason)
+    elif code == "database_region_not_found":
+        message = ("Civo API %s %s failed (HTTP %s) [%s]: Civo does not know this region (check the region option): %s"
+                   % (method, url, status, code, reason))
+    elif status == 404 and (code == "route_not_found" or not code):
+        message = ("Civo API %s %s failed (HTTP %s)%s: this API route does not exist (check api_url): %s"
+                   % (method, url, status, " [%s]" % code if code else "", reason))
     else:
         message = "Civo API %s %s failed (HTTP %s)%s: %s" % (
             method, url, status, " [%s]" % code if code else "", reason)
@@ -91,7 +249,8 @@ class CivoClient(object):
     def __init__(self, api_key, api_url=DEFAULT_API_URL, region=DEFAULT_REGION, api_timeout=30,
                  api_retries=5, validate_certs=True, transport=None, **unused):
         if not api_key:
-            raise InvalidParameterError("api_key is required (or set CIVO_TOKEN)")
+            raise InvalidParameterError("api_key is required: give the api_key option or set the environment "
+                                        "variable %s" % " or ".join(API_KEY_ENV))
         self.base_url = (api_url or DEFAULT_API_URL).rstrip("/")
         if not re.match(r"^https?://", self.base_url, re.IGNORECASE):
             raise InvalidParameterError("api_url must start with http:// or https://")
@@ -105,8 +264,8 @@ class CivoClient(object):
 
     @classmethod
     def from_params(cls, params):
-        keys = ("api_key", "api_url", "region", "api_timeout", "api_retries", "validate_certs")
-        return cls(**dict((k, params.get(k)) for k in keys if params.get(k) is not None))
+        keys = ("api_url", "region", "api_timeout", "api_retries", "validate_certs")
+        return cls(params.get("api_key"), **dict((k, params.get(k)) for k in keys if params.get(k) is not None))
 
     @property
     def request_count(self):
@@ -125,8 +284,13 @@ class CivoClient(object):
                 parts.append(path_segment(seg))
         return "/v2/" + "/".join(parts)
 
-    def request(self, method, path, params=None, data=None, safe=None, region=True):
-        """Send a request; ``region`` goes in the query string, and in the body of PUT/POST."""
+    def request(self, method, path, params=None, data=None, safe=None, region=True, check=None):
+        """Send a request; ``region`` goes in the query string, and in the body of PUT/POST.
+
+        ``check`` validates the answer's shape (``expect_object``, ``expect_page``...): a body that is
+        not that shape is never read as "nothing" (see ``_http.Transport.request``).  Without it, an
+        action's answer is JSON or empty.
+        """
         query = dict(params or {})
         body = None
         if region:
@@ -135,18 +299,11 @@ class CivoClient(object):
             body = dict(data or {})
             if region:
                 body.setdefault("region", self.region)
-        response = self.transport.request(method, self.base_url + path, params=query, json=body, safe=safe)
-        if not response.content:
-            return {}
-        try:
-            return response.json()
-        except ValueError:
-            raise ApiError("Civo API %s %s answered HTTP %s with a body that is not JSON: %s"
-                           % (method, path, response.status_code, body_excerpt(response)),
-                           status=response.status_code, code="invalid_response",
-                           reason=body_excerpt(response))
+        return self.transport.request(method, self.base_url + path, params=query, json=body, safe=safe,
+                                      check=check or expect_any)
 
     def get(self, path, params=None, **kw):
+        kw.setdefault("check", expect_json)
         return self.request("GET", path, params=params, **kw)
 
     def post(self, path, data=None, **kw):
@@ -159,11 +316,11 @@ class CivoClient(object):
         return self.request("DELETE", path, params=params, **kw)
 
     def get_or_none(self, path, params=None):
-        """GET an object; ``None`` when the API answers 404."""
+        """GET an object; ``None`` only when the API says that object does not exist (``ABSENT_CODES``)."""
         try:
-            return self.get(path, params=params)
+            return self.get(path, params=params, check=expect_object)
         except ApiError as exc:
-            if exc.status == 404:
+            if is_absent_error(exc):
                 return None
             raise
 
@@ -176,11 +333,11 @@ class CivoClient(object):
         while True:
             query = dict(params or {})
             query.update(page=page, per_page=per_page)
-            body = self.get(path, params=query)
+            body = self.get(path, params=query, check=expect_page)
             if isinstance(body, list):
                 yield from body
                 return
-            items = body.get("items") or []
+            items = body["items"]
             yield from items
             pages = body.get("pages") or 1
             if page >= pages or not items:
@@ -196,14 +353,38 @@ class CivoClient(object):
     def get_instance(self, instance_id):
         return self.get_or_none(self.path("instances", (instance_id, "instance id")))
 
+    def create_instance(self, body):
+        """POST /v2/instances; never repeated blindly (an ambiguous answer raises ``_http.AmbiguousRequestError``)."""
+        return self.post("/v2/instances", data=body, check=expect_created)
+
+    def settle_race(self, created, candidates, delete, what):
+        """After our create, the tie-break every racing run agrees on: the oldest of ``candidates`` wins.
+
+        ``candidates`` are the objects with the wanted name (ours included).  When ours is not the
+        winner, ``delete(ours)`` removes it; returns ``(winner, message or None)``.
+        """
+        ordered = oldest_first([c for c in candidates if c.get("id") != created.get("id")] + [created])
+        # The listed copy of ours carries created_at; the create answer may not.
+        listed = dict((c.get("id"), c) for c in candidates)
+        ordered = oldest_first([listed.get(c.get("id"), c) for c in ordered])
+        winner = ordered[0]
+        if winner.get("id") == created.get("id") or len(ordered) < 2:
+            return created, None
+        delete(created)
+        return winner, ("another run created %s %s at the same time; kept the oldest (%s) and deleted the one "
+                        "this run created (%s)" % (what, winner.get("hostname") or winner.get("name"),
+                                                   winner.get("id"), created.get("id")))
+
     def list_instances(self, tags=None):
         params = {}
         if tags:
             params["tags"] = " ".join(tags)
         return list(self.paginate("/v2/instances", params=params))
 
-    def find_instances_by_hostname(self, hostname):
-        return [i for i in self.paginate("/v2/instances") if i.get("hostname") == hostname]
+    def find_instances_by_hostname(self, hostname, include_deleting=False):
+        """The instances of the region with this hostname, oldest first; ``DELETING`` ones are left out."""
+        return oldest_first(i for i in self.paginate("/v2/instances") if i.get("hostname") == hostname
+                            and (include_deleting or not is_deleting(i)))
 
     def find_instance_by_hostname(self, hostname, what="instance"):
         """The one instance of the region with this hostname, or ``None``; several fail with their ids."""
@@ -235,10 +416,7 @@ class CivoClient(object):
     def list_resource(self, kind):
         """Cached list of ``regions``, ``sizes``, ``disk_images``, ``networks``, ``firewalls``, ``sshkeys``."""
         if kind not in self._lists:
-            body = self.get("/v2/" + kind)
-            if isinstance(body, dict) and "items" in body:
-                body = body["items"]
-            self._lists[kind] = body if isinstance(body, list) else []
+            self._lists[kind] = self.get("/v2/" + kind, check=expect_list)
         return self._lists[kind]
 
     def resolve(self, kind, value, name_keys=("name",), what=None):
@@ -252,10 +430,11 @@ class CivoClient(object):
         matches = [i for i in items if any(str(i.get(k, "")).lower() == lowered for k in name_keys)]
         if len(matches) == 1:
             return matches[0]
-        names = sorted(set(str(i.get(name_keys[0])) for i in items))
+        names = sorted(set(str(next((i.get(k) for k in name_keys if i.get(k)), i.get("id"))) for i in items))
         if not matches:
-            raise ApiError("Unknown %s %r; available: %s" % (what, value, ", ".join(names[:50])),
-                           status=None, code="%s_not_found" % what.replace(" ", "_"), reason="no match")
+            # Refused before any changing request, naming what the account has.
+            raise InvalidParameterError("Unknown %s %r in region %s; available: %s"
+                                        % (what, value, self.region, ", ".join(names[:50]) or "none"))
         raise ApiError("%s %r is ambiguous (%d matches); use the id" % (what, value, len(matches)),
                        code="ambiguous_%s" % what.replace(" ", "_"), reason="several matches")
 
@@ -272,7 +451,7 @@ class CivoClient(object):
 
     def get_recovery(self, instance_id):
         """The requested recovery mode of an instance as a bool (the API answers ``{"result": "true"}``)."""
-        body = self.get(self.path("instances", (instance_id, "instance id"), "recovery"))
+        body = self.get(self.path("instances", (instance_id, "instance id"), "recovery"), check=expect_any)
         value = body.get("result") if isinstance(body, dict) else body
         parsed = parse_bool(value)
         if parsed is None:
@@ -281,11 +460,20 @@ class CivoClient(object):
         return parsed
 
     def list_snapshots(self):
-        """Every account snapshot (``GET /v2/snapshots``, a JSON array)."""
-        body = self.get("/v2/snapshots")
-        if isinstance(body, dict) and "items" in body:
-            body = body["items"]
-        return body if isinstance(body, list) else []
+        """Every account snapshot (``GET /v2/snapshots``, a JSON array).
+
+        This is Civo's legacy account-snapshot API (civogo disabled it in commit 26c3780, the CLI
+        dropped it): when the route does not exist for the account, the failure says so.
+        """
+        try:
+            return self.get("/v2/snapshots", check=expect_list)
+        except ApiError as exc:
+            if exc.status in (404, 405, 410) and not is_absent_error(exc):
+                raise ApiError("This Civo account does not offer the legacy account snapshot API (/v2/snapshots "
+                               "answered HTTP %s%s); use vmops.cloud.civo_instance_snapshot for snapshots of an "
+                               "instance" % (exc.status, " [%s]" % exc.code if exc.code else ""),
+                               status=exc.status, code="legacy_snapshot_api_unavailable", reason=exc.reason)
+            raise
 
     def find_snapshot(self, name):
         """The account snapshot named ``name`` or ``None`` (one list request)."""
@@ -296,10 +484,7 @@ class CivoClient(object):
 
     def list_instance_snapshots(self, instance_id):
         """The snapshots of one instance (``GET /v2/instances/:id/snapshots``)."""
-        body = self.get(self.path("instances", (instance_id, "instance id"), "snapshots"))
-        if isinstance(body, dict) and "items" in body:
-            body = body["items"]
-        return body if isinstance(body, list) else []
+        return self.get(self.path("instances", (instance_id, "instance id"), "snapshots"), check=expect_list)
 
     def get_instance_snapshot(self, instance_id, snapshot):
         """One snapshot of an instance by id (or name), ``None`` on 404."""

@@ -99,7 +99,9 @@ options:
     description:
       - Whether Civo allocates a public IP address at creation (V(create)) or not (V(none)).
       - When not given, Civo's default V(create) applies.
-      - Cannot be changed on an existing instance; a value the instance does not match fails.
+      - Cannot be changed on an existing instance; V(create) on an instance without a public IP fails.
+      - Civo gives the first instance of a network a public IP even with V(none) (terraform-provider-civo
+        issue 357); such an instance is accepted with a warning, not refused.
     type: str
     choices: [create, none]
   initial_user:
@@ -117,7 +119,10 @@ options:
   script:
     description:
       - A script Civo runs as root at the end of the instance's first boot, set at creation.
-      - Cannot be changed on an existing instance; a different script fails.
+      - Cannot be changed on an existing instance; a different script fails. Civo answers the script
+        base64-encoded in the instance's C(script) field; the module compares the decoded text.
+      - Treated as a secret (it often holds credentials) everywhere, as the inventory does; it is not logged
+        (not even in C(invocation) at C(-vvv)) and the module never returns it.
     type: str
   tags:
     description:
@@ -202,7 +207,7 @@ RETURN = r"""
 instance:
   description:
     - The instance as the Civo API describes it, after the changes (with O(wait=true), in its final state).
-    - Never contains C(initial_password).
+    - Never contains C(initial_password), C(script) (the user script) or other secrets.
     - V(null) when the instance does not exist (after O(state=absent), or a create in check mode).
   returned: always
   type: dict
@@ -226,6 +231,14 @@ instance:
     cpu_cores: 1
     ram_mb: 2048
     disk_gb: 25
+deleted_duplicate:
+  description:
+    - When another run created an instance with the same hostname at the same time, every run keeps the
+      oldest (by C(created_at), then id) and the run whose instance lost deletes its own; this is the id of
+      the instance this run created and deleted. RV(instance) is then the one kept.
+  returned: when this run lost a race to create the instance
+  type: str
+  sample: 8a2b9f0c-1111-4222-8333-944455556666
 initial_password:
   description:
     - The random password Civo set for the initial user.
@@ -260,18 +273,22 @@ diff:
     after: {state: present, hostname: web1.example.com, status: ACTIVE, size: g3.medium, tags: [web]}
 """
 
-import base64
-import binascii
-
 from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError
 from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_uuid, strip_secrets
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import (
+    instance_script,
+    is_absent_error,
+    is_in_progress,
+    is_uuid,
+    strip_secrets,
+)
 
 ACTIVE = "ACTIVE"
 SHUTOFF = "SHUTOFF"
 DELETING = "DELETING"
 # Where an instance in a transitional state is heading (for planning without waiting).
-SETTLES_TO = {"BUILDING": ACTIVE, "STARTING": ACTIVE, "REBOOTING": ACTIVE, "STOPPING": SHUTOFF}
+SETTLES_TO = {"BUILDING": ACTIVE, "STARTING": ACTIVE, "REBOOTING": ACTIVE, "STOPPING": SHUTOFF,
+              "INSTANCE-CREATE": ACTIVE, "INSTALLING": ACTIVE, "SCALING": ACTIVE, "MIGRATING": ACTIVE}
 SIZE_DIMENSIONS = ("cpu_cores", "ram_mb", "disk_gb")
 # Creation options Civo cannot change on an existing instance.
 IMMUTABLE = ("template_id", "network_id", "ssh_key_id", "initial_user", "script", "public_ip", "reverse_dns")
@@ -280,8 +297,8 @@ IMMUTABLE = ("template_id", "network_id", "ssh_key_id", "initial_user", "script"
 # -- planning helpers (pure; unit tested) -----------------------------------
 
 def is_transitional(status):
-    """Civo statuses ending in ING are in progress (BUILDING, STOPPING...)."""
-    return str(status or "").upper().endswith("ING")
+    """Civo statuses in progress: every one ending in ING (BUILDING, STOPPING, SCALING...) and INSTANCE-CREATE."""
+    return is_in_progress(status)
 
 
 def settled_status(status):
@@ -327,16 +344,6 @@ def compare_sizes(current, wanted):
     return "down"
 
 
-def decode_script(value):
-    """Civo shows the user script base64-encoded (``user_script``)."""
-    if not value:
-        return ""
-    try:
-        return base64.b64decode(value, validate=True).decode("utf-8")
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        return value
-
-
 def immutable_conflicts(instance, params, resolve):
     """Requested creation options an existing instance does not match.
 
@@ -375,15 +382,17 @@ def immutable_conflicts(instance, params, resolve):
 
     wanted = params.get("script")
     if wanted is not None:
-        current = decode_script(instance.get("user_script"))
-        if wanted != current:
+        # Civo answers the script base64-encoded in ``script`` (civogo Instance.Script); never show it.
+        current = instance_script(instance)
+        if wanted.strip() != current.strip():
             conflicts.append(("script", "(%d characters)" % len(current), "(%d characters)" % len(wanted)))
 
     wanted = params.get("public_ip")
-    if wanted is not None and not is_transitional(status):
-        has_public = bool(instance.get("public_ip"))
-        if (wanted == "none" and has_public) or (wanted == "create" and not has_public and status == ACTIVE):
-            conflicts.append(("public_ip", "create" if has_public else "none", wanted))
+    if wanted == "create" and not is_transitional(status):
+        # public_ip=none with an address is only a warning (see public_ip_warning): Civo gives the first
+        # instance of a network a public IP anyway (terraform-provider-civo #357).
+        if not instance.get("public_ip") and status == ACTIVE:
+            conflicts.append(("public_ip", "none", wanted))
 
     wanted = params.get("reverse_dns")
     if wanted is not None:
@@ -392,6 +401,15 @@ def immutable_conflicts(instance, params, resolve):
         if wanted != current:
             conflicts.append(("reverse_dns", current, wanted))
     return conflicts
+
+
+def public_ip_warning(instance, params):
+    """The warning for ``public_ip: none`` on an instance that got a public address anyway, or ``None``."""
+    if params.get("public_ip") == "none" and instance.get("public_ip"):
+        return ("Instance %s (%s) has the public IP %s although public_ip=none was asked for: Civo gives the first "
+                "instance of a network a public IP anyway (terraform-provider-civo issue #357). Nothing was changed."
+                % (instance.get("hostname"), instance.get("id"), instance.get("public_ip")))
+    return None
 
 
 def conflicts_message(instance, conflicts):
@@ -448,7 +466,7 @@ class CivoInstance(VmopsModule):
         public_ip=dict(type="str", choices=["create", "none"]),
         initial_user=dict(type="str"),
         reverse_dns=dict(type="str"),
-        script=dict(type="str"),
+        script=dict(type="str", no_log=True),
         tags=dict(type="list", elements="str"),
     )
     module_kwargs = dict(required_one_of=[["id", "hostname"]])
@@ -456,6 +474,7 @@ class CivoInstance(VmopsModule):
     def __init__(self):
         super(CivoInstance, self).__init__()
         self.initial_password = None
+        self.race_lost = None
         # Filled in by the plan for its steps.
         self.create_body = None
         self.firewall = None
@@ -529,7 +548,10 @@ class CivoInstance(VmopsModule):
                     "Instance %s has the hostname %r, not %r; refusing to delete it"
                     % (current.get("id"), current.get("hostname"), self.params["hostname"]))
             if current is not None:
-                plan.add("delete instance %s (%s)" % (current.get("hostname"), current.get("id")), self.delete)
+                plan.step("delete instance %s (%s)" % (current.get("hostname"), current.get("id")), self.delete)
+                if self.params["wait"]:
+                    plan.step("wait for instance %s (%s) to be gone" % (current.get("hostname"), current.get("id")),
+                              self.wait_deleted, current)
                 plan.after = {"state": "absent"}
             return plan
         if current is None:
@@ -550,36 +572,42 @@ class CivoInstance(VmopsModule):
         if missing:
             raise InvalidParameterError("No instance with hostname %r in region %s; to create it, give %s"
                                         % (p["hostname"], self.client.region, " and ".join(missing)))
-        self.create_body = self.creation_body()
-        plan.add("create instance %s (%s, %s)" % (p["hostname"], p["size"], p["template_id"]), self.create)
+        body = self.create_body = self.creation_body()
+        plan.step("create instance %s (%s, %s)" % (p["hostname"], p["size"], p["template_id"]), self.create, body)
+        if p["wait"]:
+            plan.step("wait for instance %s to be ACTIVE" % p["hostname"], self.wait_created)
         plan.after = {
             "state": "present",
             "hostname": p["hostname"],
             "status": ACTIVE if p["wait"] else "BUILDING",
             "size": p["size"],
             "tags": list(p["tags"] or []),
-            "firewall_id": self.create_body.get("firewall_id"),
+            "firewall_id": body.get("firewall_id"),
         }
         return plan
 
     def creation_body(self):
-        """The create request; names are resolved to ids (ids are sent as given)."""
+        """The create request; every name or id is checked against the account's lists before any change.
+
+        An unknown size, image, network, firewall or SSH key is refused here, naming the valid ones.
+        """
         p = self.params
-        body = {"hostname": p["hostname"], "size": p["size"]}
-        body["template_id"] = p["template_id"] if is_uuid(p["template_id"]) \
-            else self.resolve("image", p["template_id"])["id"]
+        if p["script"]:
+            # The script is a secret: an error answer echoing it must not show it either.
+            add_secret = getattr(getattr(self.client, "transport", None), "add_secret", None)
+            if add_secret is not None:
+                add_secret(p["script"])
+        body = {"hostname": p["hostname"], "size": self.resolve("size", p["size"])["name"]}
+        body["template_id"] = self.resolve("image", p["template_id"])["id"]
         if p["network_id"] is None:
             body["network_id"] = self.client.default_network()["id"]
-        elif is_uuid(p["network_id"]):
-            body["network_id"] = p["network_id"]
         else:
             body["network_id"] = self.resolve("network", p["network_id"])["id"]
         if p["firewall_id"] is not None:
-            body["firewall_id"] = p["firewall_id"] if is_uuid(p["firewall_id"]) else pick_firewall(
-                self.client.list_resource("firewalls"), p["firewall_id"], body["network_id"])["id"]
+            body["firewall_id"] = pick_firewall(self.client.list_resource("firewalls"), p["firewall_id"],
+                                                body["network_id"])["id"]
         if p["ssh_key_id"] is not None:
-            body["ssh_key_id"] = p["ssh_key_id"] if is_uuid(p["ssh_key_id"]) \
-                else self.resolve("sshkey", p["ssh_key_id"])["id"]
+            body["ssh_key_id"] = self.resolve("sshkey", p["ssh_key_id"])["id"]
         body["public_ip"] = p["public_ip"] or "create"
         for name in ("initial_user", "reverse_dns", "script"):
             if p[name] is not None:
@@ -593,6 +621,9 @@ class CivoInstance(VmopsModule):
         conflicts = immutable_conflicts(current, p, self.resolve)
         if conflicts:
             raise InvalidParameterError(conflicts_message(current, conflicts))
+        warning = public_ip_warning(current, p)
+        if warning:
+            self.module.warn(warning)
 
         # Firewall: compare ids; a name costs the firewall list only when it is not the current id.
         if p["firewall_id"] is not None and p["firewall_id"] != current.get("firewall_id"):
@@ -668,31 +699,74 @@ class CivoInstance(VmopsModule):
 
     # -- steps (each returns the new current object) ----------------------
 
-    def create(self, current):
-        body = self.create_body
-        created, adopted = self.client.create_or_adopt(
-            lambda: self.client.post("/v2/instances", data=body),
-            lambda: self.client.find_instance_by_hostname(body["hostname"]))
-        self.initial_password = created.get("initial_password") or None
+    def create(self, current, body):
+        """POST the instance (adopting it after a lost answer), then settle a race with other runs.
+
+        Returns the create answer with ``initial_password`` (returned once by Civo) so that a later failure
+        still reports it; the result strips every secret.
+        """
+        hostname = body["hostname"]
+
+        def find():
+            found = self.client.find_instances_by_hostname(hostname)
+            return found[0] if found else None
+
+        created, adopted = self.client.create_or_adopt(lambda: self.client.create_instance(body), find)
+        self.initial_password = created.get("initial_password") or self.initial_password
         if adopted:
             self.module.warn("The answer to the create request was lost; adopted the instance %s it created"
                              % created.get("id"))
-        created = strip_secrets(created)
-        created.pop("script", None)  # the create answer echoes the script; reads show user_script
-        if self.params["wait"]:
-            return self.finish(created, ACTIVE)
-        return created
+        kept = dict((k, v) for k, v in created.items() if k not in ("script", "user_script", "civostatsd_token"))
+        if not adopted:
+            kept = self.settle_race(kept)
+        return kept
+
+    def settle_race(self, created):
+        """Concurrent runs that each created ``hostname`` keep one instance: the oldest (created_at, then id).
+
+        The run whose instance loses deletes its own (never another run's) and reports it.
+        """
+        others = self.client.find_instances_by_hostname(created.get("hostname"))
+        if not [i for i in others if i.get("id") != created.get("id")]:
+            return created
+        winner, message = self.client.settle_race(created, others, self.delete_own, "instance")
+        if message is None:
+            return created
+        self.module.warn(message)
+        self.race_lost = created.get("id")
+        self.initial_password = None  # the password of the deleted instance is worthless
+        return winner
+
+    def delete_own(self, instance):
+        try:
+            self.client.delete(self.instance_path(instance))
+        except ApiError as exc:
+            if not is_absent_error(exc):
+                raise
+
+    def wait_created(self, current):
+        """Its own step: a failure here still reports the create (and its initial_password)."""
+        found = self.finish(current, ACTIVE)
+        if self.race_lost is None:
+            # A racing run may have created its instance after our first look: look once more.
+            found = self.settle_race(found)
+            if self.race_lost is not None and str(found.get("status")).upper() != ACTIVE:
+                found = self.finish(found, ACTIVE)
+        return found
 
     def delete(self, current):
         try:
             self.client.delete(self.instance_path(current))
         except ApiError as exc:
             # A DELETE repeated after its answer was lost finds the instance gone: that is the goal.
-            if exc.status != 404:
+            if not is_absent_error(exc):
                 raise
-        if self.params["wait"]:
-            self.wait_for(self.fetch(current["id"]), lambda i: i is None,
-                          "instance %s (%s) to be deleted" % (current.get("hostname"), current["id"]))
+        return None
+
+    def wait_deleted(self, dummy, instance):
+        """Civo deletes asynchronously (DELETING, then gone)."""
+        self.wait_for(self.fetch(instance["id"]), lambda i: i is None,
+                      "instance %s (%s) to be deleted" % (instance.get("hostname"), instance["id"]))
         return None
 
     def set_tags(self, current):
@@ -773,6 +847,8 @@ class CivoInstance(VmopsModule):
 
     def result(self, current, plan):
         result = {"instance": strip_secrets(current) if current is not None else None}
+        if self.race_lost:
+            result["deleted_duplicate"] = self.race_lost
         if self.initial_password:
             result["initial_password"] = self.initial_password
         return result

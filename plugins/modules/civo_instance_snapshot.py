@@ -63,6 +63,7 @@ options:
   restore_private_ip:
     description:
       - With O(state=restored), the private IPv4 address of the restored instance.
+      - Sent as C(private_ipv4), the field Civo's official clients send (civogo C(RestoreInstanceSnapshotParams)).
     type: str
   overwrite_existing:
     description:
@@ -169,7 +170,8 @@ snapshot:
       sample: "2025-04-01T09:11:14Z"
 restore:
   description:
-    - The API's answer to the restore request.
+    - The API's answer to the restore request (the C(instance) part of Civo's C({resource_type, instance}) answer,
+      or the answer itself when it is flat). It has no instance id; the restored instance is found by hostname.
     - V(null) when no restore was requested by this run (an instance of O(restore_hostname) already existed, or
       check mode), or when the answer was lost and the restore it had started was adopted (see RV(adopted)).
   returned: when O(state=restored)
@@ -232,10 +234,19 @@ instance:
   returned: when O(state=restored)
   type: dict
   sample: {"id": "b177ae0e-60fa-11e5-be02-5cf9389be614", "hostname": "web1-copy.example.com", "status": "ACTIVE"}
+deleted_duplicate:
+  description:
+    - When another run created a snapshot of the same name at the same time and the API kept both, every run keeps
+      the oldest (C(created_at), then id); this is the id of the snapshot this run created and deleted.
+  returned: when this run lost such a race
+  type: str
+  sample: 8e1bd5c6-1f4a-4e0c-a0d6-1b0a3f0e3f55
 adopted:
   description:
     - V(true) when the answer to the create or restore request was lost and the module adopted what that request had
-      made instead of sending it again.
+      made instead of sending it again, or when another run created the same snapshot first.
+    - For an overwrite restore, a lost answer is adopted only when the instance, seen settled just before the
+      request, is busy afterwards; a busy instance before the request is first waited for.
   returned: success
   type: bool
   sample: false
@@ -266,7 +277,14 @@ import re
 
 from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError, path_segment
 from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import instance_not_found, is_uuid, strip_secrets
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import (
+    instance_not_found,
+    is_absent_error,
+    is_in_progress,
+    is_uuid,
+    oldest_first,
+    strip_secrets,
+)
 
 NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 HOSTNAME_RE = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9.]{0,251}[A-Za-z0-9])?$")
@@ -280,8 +298,13 @@ FAILED = ("failed", "error")
 QUIET_ACTIVE_POLLS = 3
 
 
+# The docs capitalise states (Pending, Complete, Failed); civogo's tests show pending and completed.
+STATE_ALIASES = {"completed": COMPLETE, "success": COMPLETE, "succeeded": COMPLETE, "in_progress": PENDING,
+                 "in-progress": PENDING, "creating": PENDING, "new": PENDING}
+
+
 def snapshot_state(snap):
-    """``complete``, ``pending``, ``failed``... (the API capitalises them)."""
+    """``complete``, ``pending``, ``failed``... whatever the case and spelling of the answer."""
     if not snap:
         return None
     status = snap.get("status")
@@ -289,7 +312,17 @@ def snapshot_state(snap):
         status = status.get("state")
     if status is None:
         status = snap.get("state")
-    return str(status).lower() if status is not None else None
+    if status is None:
+        return None
+    status = str(status).strip().lower()
+    return STATE_ALIASES.get(status, status)
+
+
+def restore_info(answer):
+    """The restore record of a restore answer: civogo's ``{"resource_type", "instance": {...}}`` or flat."""
+    if isinstance(answer, dict) and isinstance(answer.get("instance"), dict):
+        return answer["instance"]
+    return answer if isinstance(answer, dict) else {}
 
 
 def summary(snap):
@@ -300,7 +333,7 @@ def summary(snap):
 
 
 def is_busy(instance):
-    return bool(instance) and str(instance.get("status", "")).upper().endswith("ING")
+    return bool(instance) and is_in_progress(instance.get("status"))
 
 
 def check_name(name):
@@ -377,6 +410,7 @@ class CivoInstanceSnapshot(VmopsModule):
         self.restore = None
         self.target = None
         self.target_exists = False
+        self.deleted_duplicate = None
 
     def validate(self):
         validate_params(self.params)
@@ -400,7 +434,7 @@ class CivoInstanceSnapshot(VmopsModule):
             try:
                 snap = self.lookup(ref)
             except ApiError as exc:
-                if exc.status != 404:
+                if not is_absent_error(exc):
                     raise
             else:
                 if snap is not None or self.params["id"] is None:
@@ -439,7 +473,9 @@ class CivoInstanceSnapshot(VmopsModule):
             if what == "create":
                 plan.after = dict(id=None, name=self.params["name"], description=self.params["description"] or "",
                                   state="Complete" if self.params["wait"] else "Pending")
-                plan.add("create snapshot %s of instance %s" % (label, self.instance_id), self.create)
+                plan.step("create snapshot %s of instance %s" % (label, self.instance_id), self.create)
+                if self.params["wait"]:
+                    plan.step("wait for snapshot %s to be complete" % label, self.wait_created)
             elif what == "update":
                 plan.add("update snapshot %s (%s)" % (current.get("name"), ", ".join(
                     "%s to %r" % (k, v) for k, v in sorted(changes.items()))),
@@ -460,9 +496,11 @@ class CivoInstanceSnapshot(VmopsModule):
         if self.params["overwrite_existing"]:
             plan.before = {"instance_id": self.instance_id}
             plan.after = {"instance_id": self.instance_id, "from_snapshot": snap_id, "overwrite_existing": True}
-            plan.add("restore snapshot %s over instance %s" % (label, self.instance_id), self.restore_step)
+            plan.step("restore snapshot %s over instance %s" % (label, self.instance_id), self.restore_step)
+            if self.params["wait"]:
+                plan.step("wait for instance %s to be ACTIVE after the restore" % self.instance_id, self.wait_step)
             return plan
-        existing = self.client.find_instances_by_hostname(hostname)
+        existing = self.client.find_instances_by_hostname(hostname)  # DELETING ones are left out
         if existing:
             # Restored before (or the hostname is taken): nothing to do.
             self.target = existing[0]
@@ -472,8 +510,10 @@ class CivoInstanceSnapshot(VmopsModule):
         plan.before = {}
         plan.after = {"hostname": hostname, "from_snapshot": snap_id, "overwrite_existing": False}
         if self.params["restore_private_ip"]:
-            plan.after["private_ip"] = self.params["restore_private_ip"]
-        plan.add("restore snapshot %s to a new instance %s" % (label, hostname), self.restore_step)
+            plan.after["private_ipv4"] = self.params["restore_private_ip"]
+        plan.step("restore snapshot %s to a new instance %s" % (label, hostname), self.restore_step)
+        if self.params["wait"]:
+            plan.step("wait for the restored instance %s to be ACTIVE" % hostname, self.wait_step)
         return plan
 
     # -- steps -------------------------------------------------------------
@@ -481,7 +521,18 @@ class CivoInstanceSnapshot(VmopsModule):
     def snapshots_path(self, *rest):
         return self.client.path("instances", (self.instance_id, "instance id"), "snapshots", *rest)
 
+    def named(self):
+        """The snapshots of the instance with the wanted name, oldest first."""
+        return oldest_first(s for s in self.client.list_instance_snapshots(self.instance_id)
+                            if s.get("name") == self.params["name"])
+
     def create(self, current):
+        """Create the snapshot; a run that loses a race to create it succeeds with the one that won.
+
+        After an ambiguous failure the snapshot is looked up and adopted.  When another run created the
+        same name first (Civo answers 409), that snapshot is adopted.  When the API let two runs create
+        the name, every run keeps the oldest (created_at, then id) and the loser deletes its own.
+        """
         data = {"name": self.params["name"]}
         if self.params["description"] is not None:
             data["description"] = self.params["description"]
@@ -490,15 +541,42 @@ class CivoInstanceSnapshot(VmopsModule):
             return self.client.post(self.snapshots_path(), data=data, safe=False)
 
         def find():
-            for snap in self.client.list_instance_snapshots(self.instance_id):
-                if snap.get("name") == self.params["name"]:
-                    return snap
-            return None
+            found = self.named()
+            return found[0] if found else None
 
-        snap, self.adopted = self.client.create_or_adopt(send, find)
-        if self.params["wait"]:
-            snap = self.wait_complete(snap)
+        try:
+            snap, self.adopted = self.client.create_or_adopt(send, find)
+        except ApiError as exc:
+            if exc.status != 409:
+                raise
+            found = find()
+            if found is None:
+                raise
+            self.module.warn("Another run created snapshot %s of instance %s at the same time; using it (%s)"
+                             % (self.params["name"], self.instance_id, found.get("id")))
+            self.adopted = True
+            snap = found
+        if not self.adopted:
+            snap = self.settle_race(snap)
         return snap
+
+    def settle_race(self, snap):
+        others = self.named()
+        if not [s for s in others if s.get("id") != snap.get("id")]:
+            return snap
+
+        def delete_own(own):
+            self.delete(own)
+
+        winner, message = self.client.settle_race(snap, others, delete_own, "snapshot")
+        if message:
+            self.module.warn(message)
+            self.deleted_duplicate = snap.get("id")
+        return winner
+
+    def wait_created(self, current):
+        """Its own step: a failure while waiting still reports the create."""
+        return self.wait_complete(current)
 
     def update(self, current, changes):
         answer = self.client.put(self.snapshots_path((current["id"], "snapshot id")), data=changes)
@@ -512,28 +590,43 @@ class CivoInstanceSnapshot(VmopsModule):
         try:
             self.client.delete(self.snapshots_path((current["id"], "snapshot id")))
         except ApiError as exc:
-            if exc.status != 404:  # gone already (a repeated DELETE after a lost answer)
+            if not is_absent_error(exc):  # gone already (a repeated DELETE after a lost answer)
                 raise
         return None
 
     def restore_step(self, current):
+        """Send the restore, never twice, and adopt it only on evidence tied to this request.
+
+        Overwrite: the instance is first waited for until it is settled (a busy instance is not proof of
+        anything, and Civo refuses a restore then).  After an ambiguous failure the restore counts as
+        applied only when the instance, seen settled just before the request, is now busy.
+        New instance: the request counts as applied when an instance with the new hostname exists
+        (DELETING ones are invisible), since before the request there was none.
+        """
         snap = current
         if snapshot_state(snap) == PENDING and self.params["wait"]:
             snap = self.wait_complete(snap)
         overwrite = self.params["overwrite_existing"]
         hostname = self.params["restore_hostname"]
+        # civogo RestoreInstanceSnapshotParams: hostname, private_ipv4, overwrite_existing, description.
         data = {"overwrite_existing": overwrite}
         if hostname is not None:
             data["hostname"] = hostname
         if self.params["restore_private_ip"] is not None:
-            data["private_ip"] = self.params["restore_private_ip"]
+            data["private_ipv4"] = self.params["restore_private_ip"]
         path = self.snapshots_path((snap["id"], "snapshot id"), "restore")
+        if overwrite:
+            before = self.client.get_instance(self.instance_id)
+            if before is None:
+                raise instance_not_found(self.instance_id, self.client.region)
+            if is_busy(before):
+                self.settle_instance(before)
 
         def send():
             return self.client.post(path, data=data, safe=False)
 
         def find():
-            # After an ambiguous failure: did the restore start?
+            # After an ambiguous failure: is there evidence that THIS request was applied?
             if overwrite:
                 instance = self.client.get_instance(self.instance_id)
                 return {"_instance": instance} if is_busy(instance) else None
@@ -544,15 +637,31 @@ class CivoInstanceSnapshot(VmopsModule):
         if self.adopted:
             self.target = answer["_instance"]
         else:
-            self.restore = answer
-        if self.params["wait"]:
-            self.target = self.wait_restored()
+            self.restore = restore_info(answer)
         return snap
+
+    def settle_instance(self, instance):
+        """Wait (within wait_timeout) until a busy instance is ACTIVE or SHUTOFF before an overwrite."""
+        if not self.params["wait"]:
+            raise ApiError("Instance %s is %s; Civo restores only a settled instance (run with wait=true to wait "
+                           "for it)" % (self.instance_id, instance.get("status")),
+                           status=409, code="instance_state_must_be_active_or_shutoff",
+                           reason="instance is %s" % instance.get("status"))
+        return self.wait_for(lambda: self.client.get_instance(self.instance_id),
+                             lambda i: bool(i) and not is_busy(i),
+                             "instance %s to finish %s before the restore" % (self.instance_id, instance.get("status")),
+                             failed=lambda i: i is None)
+
+    def wait_step(self, current):
+        """Its own step: a failure while waiting still reports the restore."""
+        self.target = self.wait_restored()
+        return current
 
     def wait_restored(self):
         if self.params["overwrite_existing"]:
             return self.wait_overwritten()
         hostname = self.params["restore_hostname"]
+        # The restore answer has no instance_id (civogo InstanceRestoreInfo); tolerate one if present.
         target_id = (self.restore or {}).get("instance_id") or (self.target or {}).get("id")
 
         def fetch():
@@ -599,6 +708,8 @@ class CivoInstanceSnapshot(VmopsModule):
                 and not self.check_mode and snapshot_state(current) == PENDING):
             current = self.wait_complete(current)  # an existing snapshot still being taken
         result = {"snapshot": current, "adopted": self.adopted}
+        if self.deleted_duplicate:
+            result["deleted_duplicate"] = self.deleted_duplicate
         if self.params["state"] == "restored":
             result["restore"] = self.restore
             result["instance"] = strip_secrets(self.target) if self.target else None

@@ -112,7 +112,7 @@ instance_id:
 
 from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError, path_segment
 from ansible_collections.vmops.cloud.plugins.module_utils.base import InfoModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_uuid
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_absent_error, is_uuid
 
 
 class CivoInstanceSnapshotInfo(InfoModule):
@@ -141,7 +141,7 @@ class CivoInstanceSnapshotInfo(InfoModule):
         try:
             snaps = self.client.list_instance_snapshots(instance_id)
         except ApiError as exc:
-            if exc.status == 404:
+            if is_absent_error(exc):
                 return False, []
             raise
         if self.params["name"] is not None:

@@ -16,11 +16,15 @@ author: vmops.cloud maintainers (@vmops)
 description:
   - Enables or disables recovery mode of a Civo instance (C(PUT) or C(DELETE) C(/v2/instances/:id/recovery)).
   - In recovery mode the instance boots a special rescue OS, reachable only through the console, to repair its boot volume.
-  - A change of mode takes effect only at the next reboot. With O(reboot=true) the module reboots the instance
-    when the mode in effect differs from the requested one and, with O(wait=true), waits until the instance is
-    V(ACTIVE) in that mode. Without it the result says RV(reboot_required=true) while a reboot is still needed.
-  - Idempotent. The module reads the requested mode (C(GET /v2/instances/:id/recovery), which answers a string such as
-    V("true")) and the instance first and changes nothing when they already match.
+  - A change of mode takes effect only at the next reboot.
+  - What the module can know is the mode B(requested) (C(GET /v2/instances/:id/recovery) answers it as a string such as
+    V(true)), and that a reboot it sent after changing the request puts the instance in that mode.
+  - What it cannot know is the mode B(in effect). No field of a Civo instance shows it (the C(Instance) of Civo's Go
+    client has none), so when the requested mode already matches O(state) the module cannot tell whether the instance
+    was rebooted since (for example when an earlier run failed between the request and its reboot). It then never
+    claims that no reboot is needed; RV(recovery.effective) and RV(reboot_required) are V(null), and with
+    O(reboot=true) it warns that no reboot was sent. O(force_reboot=true) reboots in that case.
+  - Idempotent; the requested mode is changed only when it differs from O(state).
 extends_documentation_fragment:
   - vmops.cloud.civo
   - vmops.cloud.wait
@@ -39,15 +43,22 @@ options:
     default: enabled
   reboot:
     description:
-      - Reboot the instance (hard reboot, C(POST /v2/instances/:id/reboots)) when the mode in effect differs from
-        O(state), so that the change takes effect.
-      - An instance that is already in the requested mode is not rebooted.
-      - When the API does not show the mode in effect, a reboot is made only in the run that changed the requested mode.
+      - Reboot the instance (hard reboot, C(POST /v2/instances/:id/hard_reboots)) in the run that changes the requested
+        mode, so that the change takes effect.
+      - When the requested mode already matches O(state), no reboot is sent (a warning says so); see O(force_reboot).
+    type: bool
+    default: false
+  force_reboot:
+    description:
+      - Reboot the instance in any case, also when the requested mode already matches O(state) (the mode in effect
+        cannot be read, see the description). Use it to finish a run that failed before its reboot.
+      - Always a change (C(changed=true)).
     type: bool
     default: false
 notes:
-  - With O(reboot=true) and O(wait=true), an instance that is busy (for example still V(REBOOTING) from an earlier
-    run) is first waited for, so that a reboot already under way is not repeated.
+  - Before a reboot, an instance that is busy (for example still V(REBOOTING) from an earlier run) is first waited for
+    (with O(wait=true); else the module fails), so that a reboot already under way is not taken for this run's.
+    After a lost answer to the reboot request, the reboot counts as sent only when that settled instance is now busy.
   - Check mode sends no request that changes anything; C(--diff) shows the mode before and after.
 """
 
@@ -66,6 +77,13 @@ EXAMPLES = r"""
     instance: 4a07ac84-70f8-11e5-8fe9-5cf9389be614
     state: disabled
   register: recovery
+
+- name: Finish an earlier run that failed before its reboot (the mode in effect cannot be read)
+  vmops.cloud.civo_recovery:
+    api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
+    instance: web1.example.com
+    state: enabled
+    force_reboot: true
 
 - name: Tell whether a reboot is still needed
   ansible.builtin.debug:
@@ -86,11 +104,12 @@ recovery:
       sample: true
     effective:
       description:
-        - Whether the instance is running in recovery mode now (the mode in effect since its last boot).
-        - V(null) when the API does not show it.
+        - Whether the instance runs in recovery mode now (the mode in effect since its last boot).
+        - Known only after this run rebooted the instance and waited for it (O(wait=true)); V(null) otherwise,
+          because Civo does not show it.
       returned: success
       type: bool
-      sample: false
+      sample: null
     instance_id:
       description: Id of the instance.
       returned: success
@@ -108,10 +127,17 @@ recovery:
       sample: ACTIVE
 reboot_required:
   description:
-    - V(true) when the mode in effect still differs from the requested one and no reboot was made by this run.
+    - V(true) when this run changed the requested mode and sent no reboot; V(false) when this run rebooted.
+    - V(null) when the requested mode already matched and nothing was rebooted (whether the instance runs in that mode
+      is unknown; see O(force_reboot)).
   returned: success
   type: bool
   sample: true
+adopted:
+  description: V(true) when the answer to the reboot request was lost and the reboot was found under way.
+  returned: success
+  type: bool
+  sample: false
 actions:
   description: The changes made (or, in check mode, that would be made).
   returned: always
@@ -131,33 +157,25 @@ diff:
       description: The mode after the run.
       returned: when diff mode is on
       type: dict
-  sample: {"before": {"enabled": false, "effective": false}, "after": {"enabled": true, "effective": true}}
+  sample: {"before": {"enabled": false, "effective": null}, "after": {"enabled": true, "effective": true}}
 """
 
 from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError
 from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import parse_bool
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_in_progress
 
-# The instance field that shows the recovery mode in effect (since the last boot).
-EFFECTIVE_FIELD = "recovery_mode"
 SETTLED = ("ACTIVE", "SHUTOFF")
 
 
-def effective_mode(instance):
-    """The mode in effect according to the instance object, or ``None`` if it does not say."""
-    if not isinstance(instance, dict) or EFFECTIVE_FIELD not in instance:
-        return None
-    return parse_bool(instance.get(EFFECTIVE_FIELD))
-
-
 def is_busy(instance):
-    return bool(instance) and str(instance.get("status", "")).upper().endswith("ING")
+    return bool(instance) and is_in_progress(instance.get("status"))
 
 
-def summary(instance, requested):
+def summary(instance, requested, effective=None):
+    """The recovery view of an instance.  ``effective`` is ``None`` unless this run knows it (see DOCUMENTATION)."""
     return {
         "enabled": requested,
-        "effective": effective_mode(instance),
+        "effective": effective,
         "instance_id": instance.get("id"),
         "hostname": instance.get("hostname"),
         "status": instance.get("status"),
@@ -168,26 +186,31 @@ def mode_word(enabled):
     return "recovery mode" if enabled else "normal mode"
 
 
-def plan_recovery(current, desired, reboot):
-    """The plan for a current summary: ``(steps, reboot_needed_after)``.
+def plan_recovery(requested, desired, reboot, force_reboot=False):
+    """What to do: ``(steps, reboot_required, warning)``.
 
-    ``steps`` is a list of ``("set"|"reboot", description)``.
+    ``steps`` is a list of ``("set"|"reboot", description)``.  Civo does not show the mode in effect, so only a
+    run that changes the requested mode knows that a reboot is due; when the requested mode already matches,
+    whether the instance runs in it is unknown: ``reboot_required`` is then ``None`` (never ``False``) and a
+    reboot is only sent with ``force_reboot``.
     """
     steps = []
-    changed_request = current["enabled"] != desired
+    changed_request = requested != desired
     if changed_request:
         steps.append(("set", "%s recovery mode" % ("enable" if desired else "disable")))
-    effective = current["effective"]
-    if effective is None:
-        # The API does not show the mode in effect: only the run that changed
-        # the requested mode knows that a reboot is due.
-        needs_reboot = changed_request
-    else:
-        needs_reboot = effective != desired
-    if needs_reboot and reboot:
+    warning = None
+    if force_reboot or (reboot and changed_request):
         steps.append(("reboot", "reboot the instance so that %s takes effect" % mode_word(desired)))
-        needs_reboot = False
-    return steps, needs_reboot
+        reboot_required = False
+    elif changed_request:
+        reboot_required = True
+    else:
+        reboot_required = None
+        if reboot:
+            warning = ("%s was already requested, so no reboot was sent; Civo does not show whether the instance "
+                       "runs in it now (an earlier run may have failed before its reboot). Use force_reboot=true "
+                       "to reboot anyway." % mode_word(desired).capitalize())
+    return steps, reboot_required, warning
 
 
 class CivoRecovery(VmopsModule):
@@ -197,12 +220,14 @@ class CivoRecovery(VmopsModule):
         instance=dict(type="str", required=True),
         state=dict(type="str", default="enabled", choices=["enabled", "disabled"]),
         reboot=dict(type="bool", default=False),
+        force_reboot=dict(type="bool", default=False),
     )
 
     def __init__(self):
         super(CivoRecovery, self).__init__()
         self.instance = None
-        self.reboot_required = False
+        self.reboot_required = None
+        self.adopted = False
 
     @property
     def desired(self):
@@ -213,21 +238,24 @@ class CivoRecovery(VmopsModule):
             raise InvalidParameterError("instance must be an instance id or hostname")
 
     def find(self):
-        ref = self.params["instance"]
-        instance = self.client.require_instance(ref)
-        if self.params["reboot"] and self.params["wait"] and is_busy(instance):
-            instance = self.wait_settled(instance)
+        instance = self.client.require_instance(self.params["instance"])
         self.instance = instance
         return summary(instance, self.client.get_recovery(instance["id"]))
 
     def plan(self, current):
         plan = Plan(before=current)
-        steps, self.reboot_required = plan_recovery(current, self.desired, self.params["reboot"])
+        steps, self.reboot_required, warning = plan_recovery(current["enabled"], self.desired, self.params["reboot"],
+                                                             self.params["force_reboot"])
+        if warning:
+            self.module.warn(warning)
         for kind, description in steps:
             if kind == "set":
-                plan.add(description, self.set_mode, enabled=self.desired)
+                plan.step(description, self.set_mode, changes=dict(enabled=self.desired))
             else:
-                plan.add(description, self.reboot, effective=self.desired, status="ACTIVE")
+                plan.step(description, self.reboot, changes=dict(status="REBOOTING"))
+                if self.params["wait"]:
+                    plan.step("wait for the instance to be ACTIVE in %s" % mode_word(self.desired), self.wait_active,
+                              changes=dict(effective=self.desired, status="ACTIVE"))
         return plan
 
     # -- steps -------------------------------------------------------------
@@ -250,43 +278,57 @@ class CivoRecovery(VmopsModule):
         return current
 
     def reboot(self, current):
-        desired = self.desired
+        """Hard reboot, never sent twice: adopted after a lost answer only on evidence tied to this request.
+
+        The instance is read first and, when busy, waited for until settled (Civo refuses a reboot then,
+        and a busy instance proves nothing).  After an ambiguous failure the reboot counts as applied only
+        when that settled instance is now rebooting; otherwise it is sent again.
+        """
+        instance = self.client.require_instance(self.instance["id"])
+        if is_busy(instance):
+            if not self.params["wait"]:
+                raise ApiError("Instance %s is %s; Civo reboots only a settled instance (run with wait=true to wait "
+                               "for it)" % (instance.get("hostname") or instance["id"], instance.get("status")),
+                               status=409, code="instance_state_must_be_active_or_shutoff",
+                               reason="instance is %s" % instance.get("status"))
+            instance = self.wait_settled(instance)
 
         def send():
-            return self.client.post(self.instance_path("reboots"), safe=False)
+            return self.client.post(self.instance_path("hard_reboots"), safe=False)
 
         def applied():
-            # After an ambiguous failure: the reboot was applied if the instance
-            # is rebooting or already runs in the requested mode.
-            instance = self.client.get_instance(self.instance["id"])
-            if instance and (is_busy(instance) or effective_mode(instance) == desired):
-                return instance
-            return None
+            found = self.client.get_instance(self.instance["id"])
+            return found if is_busy(found) else None
 
-        self.client.create_or_adopt(send, applied)
+        dummy, self.adopted = self.client.create_or_adopt(send, applied)
         current = dict(current)
-        if self.params["wait"]:
-            instance = self.wait_for(
-                lambda: self.client.get_instance(self.instance["id"]),
-                lambda i: bool(i) and i.get("status") == "ACTIVE" and effective_mode(i) in (None, desired),
-                "instance %s to be ACTIVE in %s" % (self.instance.get("hostname") or self.instance["id"], mode_word(desired)),
-                failed=lambda i: i is None)
-            self.instance = instance
-            current.update(effective=effective_mode(instance), status=instance.get("status"))
-        else:
-            current["status"] = "REBOOTING"
+        current["status"] = "REBOOTING"
+        return current
+
+    def wait_active(self, current):
+        """Its own step: a failure while waiting still reports the mode change and the reboot."""
+        instance = self.wait_for(
+            lambda: self.client.get_instance(self.instance["id"]),
+            lambda i: bool(i) and str(i.get("status")).upper() == "ACTIVE",
+            "instance %s to be ACTIVE in %s" % (self.instance.get("hostname") or self.instance["id"],
+                                                mode_word(self.desired)),
+            failed=lambda i: i is None)
+        self.instance = instance
+        current = dict(current)
+        # The mode requested before this reboot is the one in effect after it.
+        current.update(effective=self.desired, status=instance.get("status"))
         return current
 
     def wait_settled(self, instance):
         return self.wait_for(
             lambda: self.client.get_instance(instance["id"]),
-            lambda i: bool(i) and i.get("status") in SETTLED,
+            lambda i: bool(i) and str(i.get("status")).upper() in SETTLED,
             "instance %s to finish %s" % (instance.get("hostname") or instance["id"], instance.get("status")),
             failed=lambda i: i is None)
 
     def result(self, current, plan):
         recovery = plan.after if self.check_mode else current
-        return {"recovery": recovery, "reboot_required": self.reboot_required}
+        return {"recovery": recovery, "reboot_required": self.reboot_required, "adopted": self.adopted}
 
 
 def main():

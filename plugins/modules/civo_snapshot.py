@@ -20,6 +20,11 @@ description:
     snapshot alone unless O(force=true), and refuses to replace a snapshot of another instance without it.
   - A request whose answer was lost is never sent again blindly; the module first looks for the snapshot it may have
     made and adopts it.
+  - A run that loses a race with another run taking the same snapshot (the API answers 409 while it is being taken)
+    succeeds with that snapshot (RV(adopted=true), with a warning).
+  - C(/v2/snapshots) is Civo's legacy account snapshot API (the official Go client disabled it in 2021 and the CLI dropped
+    it). On an account without it the module fails with a message that says so (code
+    C(legacy_snapshot_api_unavailable)); use M(vmops.cloud.civo_instance_snapshot) for snapshots of an instance.
 extends_documentation_fragment:
   - vmops.cloud.civo
   - vmops.cloud.wait
@@ -183,7 +188,7 @@ diff:
 
 from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError, path_segment
 from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_uuid
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_absent_error, is_uuid
 
 DONE = "complete"
 FAILED = ("failed", "error")
@@ -329,14 +334,26 @@ class CivoSnapshot(VmopsModule):
                 return None  # still the old snapshot: the request was not applied
             return snap
 
-        snap, self.adopted = self.client.create_or_adopt(send, find)
+        try:
+            snap, self.adopted = self.client.create_or_adopt(send, find)
+        except ApiError as exc:
+            # A concurrent run created this very snapshot first (Civo answers 409 while it is being
+            # taken): the desired state exists, so this run succeeds with it.
+            if exc.status != 409 or old is not None:
+                raise
+            snap = self.client.find_snapshot(self.params["name"])
+            if snap is None or snap.get("instance_id") != self.instance_id:
+                raise
+            self.module.warn("Another run took snapshot %s of instance %s at the same time; using it"
+                             % (self.params["name"], self.instance_id))
+            self.adopted = True
         return snap
 
     def delete(self, current):
         try:
             self.client.delete(self.snapshot_path())
         except ApiError as exc:
-            if exc.status != 404:  # gone already (a repeated DELETE after a lost answer)
+            if not is_absent_error(exc):  # gone already (a repeated DELETE after a lost answer)
                 raise
         return None
 

@@ -16,6 +16,9 @@ author: vmops.cloud maintainers (@vmops)
 description:
   - Lists the account snapshots of Civo (C(GET /v2/snapshots)), optionally only the one of a name or those of one instance.
   - Reads only; never changes anything.
+  - C(/v2/snapshots) is Civo's legacy account snapshot API (the official Go client disabled it in 2021 and the CLI dropped
+    it). On an account without it the module fails with a message that says so (code
+    C(legacy_snapshot_api_unavailable)); use M(vmops.cloud.civo_instance_snapshot) for snapshots of an instance.
 extends_documentation_fragment:
   - vmops.cloud.civo
 options:

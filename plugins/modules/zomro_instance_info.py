@@ -35,6 +35,7 @@ extends_documentation_fragment:
 notes:
   - Requests per run, 1 (the instance list), plus 1 (the rescue preview) with O(rescue_images=true). Logging in
     with O(username) and O(password) adds one C(func=auth) request, unless a valid O(auth_token) is given too.
+    Every page of the instance list is read (C(p_cnt), C(p_num)), one more request per 1000 instances.
 """
 
 EXAMPLES = r"""
@@ -76,13 +77,21 @@ instances:
       type: str
       sample: vps-5203773.zomro.example
     status:
-      description: The BILLmanager service status (for example V(2), active service).
+      description:
+        - The billing status of the service, C(item_status) (for example V(Active)); on panels without it, the
+          BILLmanager status code C(status) (for example V(2), active service).
       type: str
-      sample: "2"
+      sample: Active
+    state:
+      description:
+        - The instance state, C(instance_status) (or C(fotbo_status) on older panels) trimmed and in lower case,
+          V(active), V(stopped), V(rescued), V(booted_from_iso), or a state in progress such as V(rescuing),
+          V(unrescuing), V(starting), V(stopping).
+      type: str
+      sample: active
     rescue_status:
       description:
-        - The instance state (C(fotbo_status)) V(active), V(stopped), V(rescued), V(booted_from_iso), or a state in
-          progress such as V(rescuing), V(unrescuing), V(starting), V(stopping).
+        - The same as C(state) (kept for compatibility).
       type: str
       sample: active
     ip:
@@ -108,7 +117,7 @@ rescue_images:
       type: str
       sample: foo
     zone:
-      description: The zone of the image, V(pub) (public) or V(own) (the account's own images).
+      description: The zone of the image, V(pub) (public), V(own) (the account's own images) or V(shr) (shared).
       type: str
       sample: pub
 failure:
@@ -133,7 +142,9 @@ failure:
 from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError
 from ansible_collections.vmops.cloud.plugins.module_utils.base import InfoModule
 from ansible_collections.vmops.cloud.plugins.module_utils.zomro import (
-    error_message,
+    ZOMRO,
+    ZomroModuleMixin,
+    instance_name,
     instance_summary,
     rescue_image_summary,
 )
@@ -144,11 +155,11 @@ def select_instances(items, ref=None):
     if ref is None:
         return items
     by_id = [i for i in items if str(i.get("id")) == ref]
-    return by_id or [i for i in items if i.get("servername") == ref]
+    return by_id or [i for i in items if instance_name(i) == ref]
 
 
-class ZomroInstanceInfoModule(InfoModule):
-    provider = "zomro"
+class ZomroInstanceInfoModule(ZomroModuleMixin, InfoModule):
+    provider = ZOMRO
     argument_spec = dict(
         instance=dict(type="str"),
         rescue_images=dict(type="bool", default=False),
@@ -178,10 +189,6 @@ class ZomroInstanceInfoModule(InfoModule):
             images, dummy = self.client.rescue_images(found[0]["id"])
             result["rescue_images"] = [rescue_image_summary(i) for i in images]
         return result
-
-    def fail_api(self, exc):
-        can_login = bool(self.params.get("username") and self.params.get("password"))
-        self.module.fail_json(msg=error_message(exc, can_login), failure=exc.failure())
 
 
 def main():

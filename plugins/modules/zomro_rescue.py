@@ -31,7 +31,8 @@ options:
   state:
     description:
       - V(enabled) puts the instance into rescue mode; this is possible only when its rescue status
-        (C(fotbo_status)) is V(active) or V(stopped). An instance already rescued (or rescuing) is left alone.
+        (C(instance_status), or C(fotbo_status) on older panels, in any case) is V(active) or V(stopped).
+        An instance already rescued (or rescuing) is left alone.
       - V(disabled) takes the instance out of rescue mode when it is rescued; any other status is left alone, except
         V(rescuing), which fails (disable it once it is rescued).
     type: str
@@ -49,10 +50,11 @@ options:
     type: str
   zone:
     description:
-      - The zone of the image, V(pub) (public images) or V(own) (the account's own images).
+      - The zone of the image, V(pub) (public images), V(own) (the account's own images) or V(shr) (images shared
+        with the account).
       - Default is the zone of the matching image in the preview.
     type: str
-    choices: [pub, own]
+    choices: [pub, own, shr]
   rescue_password:
     description:
       - The password to log in to the instance while it runs the rescue image. Recommended.
@@ -69,7 +71,12 @@ notes:
   - Requests per run, when there is nothing to do, 1 (the instance list). Enabling rescue mode by image name, 3
     (list, preview, rescue) plus the reads of the wait (one read with O(wait=false)); by image UUID and O(zone), 2
     plus those reads. Disabling, 2 plus those reads. Logging in with O(username) and O(password) adds one
-    C(func=auth) request, unless a valid O(auth_token) is given too.
+    C(func=auth) request, unless a valid O(auth_token) is given too. The instance list is read page by page
+    (C(p_cnt), C(p_num)); an account of more than 1000 instances costs one more request per 1000.
+  - The wait is a step of its own in RV(actions); when it fails (a timeout, a session that expired with only
+    O(auth_token) given), the result still says C(changed=true) and what was sent.
+  - An account with two-factor authentication cannot log in with O(username) and O(password) (the API asks for a
+    one-time code, C(func=totp.confirm)); the module fails saying so. Give a confirmed session as O(auth_token).
 """
 
 EXAMPLES = r"""
@@ -122,11 +129,11 @@ rescue:
       type: str
       sample: f8f2573f-56c4-44c5-8469-84eee4aa64e7
     zone:
-      description: Zone (V(pub) or V(own)) of that image; V(null) when O(image) is.
+      description: Zone (V(pub), V(own) or V(shr)) of that image; V(null) when O(image) is.
       type: str
       sample: pub
     status:
-      description: The rescue status of the instance (C(fotbo_status)).
+      description: The rescue status of the instance (C(instance_status) or C(fotbo_status), lower case).
       type: str
       sample: rescued
 instance:
@@ -143,13 +150,21 @@ instance:
       type: str
       sample: vps-5203773.zomro.example
     status:
-      description: The BILLmanager service status (for example V(2), active service).
+      description:
+        - The billing status of the service, C(item_status) (for example V(Active)); on panels without it, the
+          BILLmanager status code C(status) (for example V(2), active service).
       type: str
-      sample: "2"
+      sample: Active
+    state:
+      description:
+        - The instance state, C(instance_status) (or C(fotbo_status) on older panels) trimmed and in lower case,
+          V(active), V(stopped), V(rescued), V(booted_from_iso), or a state in progress such as V(rescuing),
+          V(unrescuing), V(starting), V(stopping).
+      type: str
+      sample: rescued
     rescue_status:
       description:
-        - The instance state (C(fotbo_status)) V(active), V(stopped), V(rescued), V(booted_from_iso), or a state in
-          progress such as V(rescuing), V(unrescuing), V(starting), V(stopping).
+        - The same as RV(instance.state) (kept for compatibility).
       type: str
       sample: rescued
     ip:
@@ -203,7 +218,11 @@ from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_uuid
 from ansible_collections.vmops.cloud.plugins.module_utils.zomro import (
     RESCUABLE,
     RESCUE_ON,
-    error_message,
+    ZONES,
+    ZOMRO,
+    ZomroModuleMixin,
+    instance_name,
+    instance_state,
     instance_summary,
     rescue_image_summary,
 )
@@ -213,7 +232,7 @@ _UUID_LIKE_RE = re.compile(r"^[0-9a-fA-F-]{30,}$")
 
 
 def _label(instance):
-    name = instance.get("servername")
+    name = instance_name(instance)
     if name and name != instance.get("id"):
         return "%s (id %s)" % (name, instance.get("id"))
     return "id %s" % instance.get("id")
@@ -222,7 +241,7 @@ def _label(instance):
 def _describe(instance):
     if instance is None:
         return "absent"
-    return "rescue status %s" % instance.get("fotbo_status")
+    return "rescue status %s" % instance_state(instance)
 
 
 def match_image(images, ref, zone=None):
@@ -250,18 +269,18 @@ def match_image(images, ref, zone=None):
 
 
 def rescue_view(instance, image=None, zone=None):
-    status = instance.get("fotbo_status") if instance else None
+    status = instance_state(instance)
     return {"enabled": status in RESCUE_ON, "image": image, "zone": zone, "status": status}
 
 
-class ZomroRescueModule(VmopsModule):
-    provider = "zomro"
+class ZomroRescueModule(ZomroModuleMixin, VmopsModule):
+    provider = ZOMRO
     resource_key = "instance"
     argument_spec = dict(
         instance=dict(type="str", required=True),
         state=dict(type="str", default="enabled", choices=["enabled", "disabled"]),
         image=dict(type="str"),
-        zone=dict(type="str", choices=["pub", "own"]),
+        zone=dict(type="str", choices=list(ZONES)),
         rescue_password=dict(type="str", no_log=True),
     )
     module_kwargs = dict(required_if=[["state", "enabled", ["image"]]])
@@ -320,25 +339,38 @@ class ZomroRescueModule(VmopsModule):
     # -- planning ----------------------------------------------------------
 
     def plan(self, current):
-        status = current.get("fotbo_status")
+        status = instance_state(current)
         plan = Plan(before=rescue_view(current))
         if self.params["state"] == "enabled":
             if status in RESCUE_ON:
                 return plan
+            if status is None:
+                raise ApiError("Cannot enable rescue mode on Zomro instance %s: the API did not say its state "
+                               "(neither instance_status nor fotbo_status)" % _label(current),
+                               code="invalid_state", reason="no instance_status")
             if status not in RESCUABLE:
                 raise ApiError("Cannot enable rescue mode on Zomro instance %s: its status is %s; rescue is possible "
                                "only from active or stopped" % (_label(current), status),
-                               code="invalid_state", reason="fotbo_status is %s" % status)
+                               code="invalid_state", reason="instance_status is %s" % status)
             self.resolve_image(current)
-            plan.add("enable rescue mode with image %s" % self.image_label, self.enable,
-                     enabled=True, image=self.image, zone=self.zone, status="rescued")
+            plan.step("enable rescue mode with image %s" % self.image_label, self.enable, self.image, self.zone,
+                      changes=dict(enabled=True, image=self.image, zone=self.zone, status="rescuing"))
+            if self.params["wait"]:
+                plan.step("wait until the instance is rescued", self.settle, "rescued", changes=dict(status="rescued"))
         else:
             if status == "rescued":
-                plan.add("disable rescue mode", self.disable, enabled=False, status="active")
+                plan.step("disable rescue mode", self.disable, changes=dict(enabled=False, status="unrescuing"))
+                if self.params["wait"]:
+                    plan.step("wait until the instance is active", self.settle, "active",
+                              changes=dict(status="active"))
             elif status == "rescuing":
                 raise ApiError("Cannot disable rescue mode on Zomro instance %s yet: it is still rescuing; run again "
                                "once it is rescued" % _label(current),
-                               code="invalid_state", reason="fotbo_status is rescuing")
+                               code="invalid_state", reason="instance_status is rescuing")
+            elif status is None:
+                raise ApiError("Cannot tell whether Zomro instance %s is in rescue mode: the API did not say its state "
+                               "(neither instance_status nor fotbo_status)" % _label(current),
+                               code="invalid_state", reason="no instance_status")
             elif status == "booted_from_iso":
                 self.module.warn("Zomro instance %s is booted from an ISO image, which is not rescue mode; "
                                  "nothing done" % _label(current))
@@ -346,59 +378,60 @@ class ZomroRescueModule(VmopsModule):
 
     # -- the steps -----------------------------------------------------------
 
-    def enable(self, current):
+    def enable(self, current, image, zone):
         elid = current["id"]
 
         def send():
-            return self.client.rescue(elid, self.image, self.zone, password=self.params.get("rescue_password"))
+            return self.client.rescue(elid, image, zone, password=self.params.get("rescue_password"))
 
         def applied():
             found = self.client.get_instance(elid)
-            return found if found is not None and found.get("fotbo_status") in RESCUE_ON else None
+            return found if found is not None and instance_state(found) in RESCUE_ON else None
 
         found, adopted = self.client.create_or_adopt(send, applied)
-        return self.settle(elid, "rescued", found if adopted else None)
+        return self.after_action(current, found if adopted else None)
 
     def disable(self, current):
         elid = current["id"]
 
         def applied():
             found = self.client.get_instance(elid)
-            return found if found is not None and found.get("fotbo_status") in ("unrescuing", "active") else None
+            return found if found is not None and instance_state(found) in ("unrescuing", "active") else None
 
         found, adopted = self.client.create_or_adopt(lambda: self.client.unrescue(elid), applied)
-        return self.settle(elid, "active", found if adopted else None)
+        return self.after_action(current, found if adopted else None)
 
-    def settle(self, elid, goal, known=None):
-        """The instance after an action: waited for ``goal`` or, without wait, read once."""
-        if not self.params["wait"]:
-            if known is not None:
-                return known
-            found = self.client.get_instance(elid)
-            if found is None:
-                raise ApiError("Zomro instance %s disappeared" % elid, code="instance_not_found")
-            return found
+    def after_action(self, current, known):
+        """The instance after an action: as adopted, as it was (a wait step follows), or read once."""
+        if known is not None:
+            return known
+        if self.params["wait"]:
+            return current
+        found = self.client.get_instance(current["id"])
+        if found is None:
+            raise ApiError("Zomro instance %s disappeared" % current["id"], code="instance_not_found")
+        return found
+
+    def settle(self, current, goal):
+        """Wait (a step of its own) until the instance reaches ``goal``."""
+        elid = current["id"]
         return self.wait_for(lambda: self.client.get_instance(elid),
-                             lambda inst: inst is not None and inst.get("fotbo_status") == goal,
+                             lambda inst: inst is not None and instance_state(inst) == goal,
                              "Zomro instance %s to be %s" % (elid, goal),
-                             failed=lambda inst: inst is None or inst.get("fotbo_status") == "error",
+                             failed=lambda inst: inst is None or instance_state(inst) == "error",
                              describe=_describe)
 
     # -- the result ----------------------------------------------------------
 
     def result(self, current, plan):
-        status = current.get("fotbo_status")
+        status = instance_state(current)
         if not plan.changed and self.params["wait"] and not self.check_mode:
             # Already on its way to the wanted state: wait for it as if this run had asked.
             goal = {"rescuing": "rescued", "unrescuing": "active"}.get(status)
             wanted = "enabled" if goal == "rescued" else "disabled"
             if goal and self.params["state"] == wanted:
-                current = self.settle(current["id"], goal)
+                current = self.settle(current, goal)
         return {"rescue": rescue_view(current, self.image, self.zone), "instance": instance_summary(current)}
-
-    def fail_api(self, exc):
-        can_login = bool(self.params.get("username") and self.params.get("password"))
-        self.module.fail_json(msg=error_message(exc, can_login), failure=exc.failure())
 
 
 def main():

@@ -41,7 +41,8 @@ class ApiError(Exception):
         self.reason = reason
 
     def body(self):
-        return {"code": self.code, "reason": self.reason, "result": "failed"}
+        # Real error bodies carry code and reason, no "result" (civogo errors.go; ERRATA).
+        return {"code": self.code, "reason": self.reason}
 
 
 # --------------------------------------------------------------------------
@@ -200,8 +201,12 @@ def valid_ip(s):
 
 
 def _boot_hook(obj, _value):
-    """A boot completed: recovery mode requested earlier now takes effect."""
-    obj["recovery_mode"] = bool(obj.get("_recovery_requested", False))
+    """A boot completed: recovery mode requested earlier now takes effect.
+
+    Internal only (``_recovery_effective``): no real answer shows the mode in effect (civogo's
+    Instance has no such field), so the emulator never shows it either.
+    """
+    obj["_recovery_effective"] = bool(obj.get("_recovery_requested", False))
 
 
 HOOKS = {"@boot": _boot_hook}
@@ -278,7 +283,8 @@ class Civo:
             return DEFAULT_REGION
         r = r.strip().upper()
         if r not in REGION_CODES:
-            raise ApiError(400, "database_region_not_found", "The region %s could not be found" % r)
+            # civo/cli issue #329: an unknown region is a 404 with this code and reason.
+            raise ApiError(404, "database_region_not_found", "Failed to find the region within the internal database")
         return r
 
     def settled(self, obj, now=None):
@@ -315,10 +321,21 @@ class Civo:
     def instance(self, id, params):
         region = self.region(params)
         obj = self.store.get("instance", id)
+        if obj is not None:
+            self.settled(obj)
+            if self.gone(obj):
+                obj = None
         if obj is None or obj["region"] != region:
             raise ApiError(404, "database_instance_not_found",
                            "Failed to find the instance within the internal database")
-        return self.settled(obj)
+        return obj
+
+    def gone(self, obj):
+        """An asynchronous delete finished: the instance disappears (removed on this read)."""
+        if obj.get("_gone"):
+            self.store.delete("instance", obj["id"])
+            return True
+        return False
 
     def require_settled_state(self, inst, allowed=("ACTIVE", "SHUTOFF")):
         if inst["status"] not in allowed:
@@ -391,7 +408,8 @@ class Civo:
             "ssh_key": ssh_key["public_key"] if ssh_key else "",
             "ssh_key_id": ssh_key["id"] if ssh_key else "",
             "tags": tags,
-            "user_script": base64.b64encode(script.encode()).decode() if script else "",
+            # civogo Instance.Script: the user script, base64-encoded (no other field carries it).
+            "script": base64.b64encode(script.encode()).decode() if script else "",
             "status": status,
             "civostatsd_token": str(uuid.uuid4()),
             "public_ip": None,
@@ -404,8 +422,8 @@ class Civo:
             "ram_mb": size["ram_mb"],
             "disk_gb": size["disk_gb"],
             "created_at": iso(now),
-            "recovery_mode": False,
             "_recovery_requested": False,
+            "_recovery_effective": False,
             "_volume_id": str(uuid.uuid4()),
             "_public": public_ip == "create",
         }
@@ -479,10 +497,7 @@ class Civo:
         with self.store.batch():
             for inst in created:
                 self.save("instance", inst["id"], inst)
-        body = public(created[0])
-        if script:
-            body["script"] = script
-        return 200, body
+        return 200, public(created[0])
 
     def list_instances(self, params):
         region = self.region(params)
@@ -495,8 +510,10 @@ class Civo:
         want = set(p_tags(params))
         now = clock.now()
         matches = []
-        for inst in self.store.table("instance").values():
-            if inst["region"] != region:
+        for inst in list(self.store.table("instance").values()):
+            if "_due" in inst:
+                settle(inst, now, HOOKS)
+            if inst["region"] != region or self.gone(inst):
                 continue
             if want and not want.issubset(inst["tags"]):
                 continue
@@ -522,9 +539,14 @@ class Civo:
         return 200, public(self.instance(id, params))
 
     def delete_instance(self, params, id):
+        """Asynchronous, as the real API: DELETING at once, gone a little later (ERRATA)."""
         inst = self.instance(id, params)
         with self.store.batch():
-            self.store.delete("instance", inst["id"])
+            if inst["status"] != "DELETING":
+                inst["status"] = "DELETING"
+                inst.pop("_due", None)
+                schedule(inst, clock.now(), [(max(0.2, self.build / 3), {"_gone": True})])
+                self.save("instance", inst["id"], inst)
             for key, snap in list(self.store.table("isnapshot").items()):
                 if snap["_instance_id"] == inst["id"]:
                     self.store.delete("isnapshot", key)
@@ -628,14 +650,26 @@ class Civo:
             raise ApiError(404, "database_snapshot_not_found", "The snapshot %s could not be found" % name)
         return self.settled(snap)
 
+    def legacy_snapshots(self):
+        """The legacy account snapshot API (/v2/snapshots), disabled in civogo (commit 26c3780).
+
+        Served as documented unless switched off (``POST /_sim/config {"legacy_snapshots": false}``),
+        then every /v2/snapshots route answers 404 ``route_not_found`` as a missing API would.
+        """
+        if not getattr(self.config, "legacy_snapshots", True):
+            raise ApiError(404, "route_not_found", "The requested route was not found")
+
     def list_snapshots(self, params):
+        self.legacy_snapshots()
         now = clock.now()
         return 200, [public(self.settled(s, now)) for s in self.store.table("snapshot").values()]
 
     def get_snapshot(self, params, name):
+        self.legacy_snapshots()
         return 200, public(self.snapshot(name))
 
     def put_snapshot(self, params, name):
+        self.legacy_snapshots()
         now = clock.now()
         if not NAME_RE.match(name):
             raise ApiError(400, "parameter_name_invalid",
@@ -695,6 +729,7 @@ class Civo:
         return 200, public(snap)
 
     def delete_snapshot(self, params, name):
+        self.legacy_snapshots()
         self.snapshot(name)
         self.store.delete("snapshot", name)
         return 202, {"name": name, "result": "success"}
@@ -786,7 +821,9 @@ class Civo:
                            "Only a completed snapshot can be restored (this one is %s)" % s["status"]["state"])
         overwrite = p_bool(params, "overwrite_existing")
         hostname = p_str(params, "hostname")
-        private_ip = p_str(params, "private_ip")
+        # civogo RestoreInstanceSnapshotParams / civo/cli --private-ipv4: the field is private_ipv4
+        # (a private_ip field is not read, as the real API would not read it).
+        private_ip = p_str(params, "private_ipv4")
         if overwrite and hostname:
             raise ApiError(400, "parameter_hostname_invalid",
                            "hostname must not be given when overwrite_existing is true")
@@ -794,7 +831,7 @@ class Civo:
             raise ApiError(400, "parameter_hostname_invalid", "The hostname supplied is not a valid host name")
         if private_ip is not None:
             if not valid_ip(private_ip):
-                raise ApiError(400, "parameter_private_ip_invalid", "private_ip must be an IPv4 address")
+                raise ApiError(400, "parameter_private_ipv4_invalid", "private_ipv4 must be an IPv4 address")
             for other in self.store.table("instance").values():
                 if (other["network_id"] == inst["network_id"] and other["id"] != (inst["id"] if overwrite else None)
                         and (other.get("private_ip") == private_ip
@@ -825,6 +862,7 @@ class Civo:
             target["source_type"] = "snapshot"
             target["source_id"] = s["id"]
             self.save("instance", target["id"], target)
+        # civogo InstanceRestoreInfo: no instance_id (the new instance is found by its hostname).
         restore = {
             "id": rid,
             "name": "restore-%s" % rid[:8],
@@ -833,11 +871,11 @@ class Civo:
             "from_snapshot": s["id"],
             "private_ipv4": private_ip or (target.get("private_ip") or ""),
             "overwrite_existing": overwrite,
-            "instance_id": target["id"],
             "status": {"state": "in_progress"},
             "created_at": iso(now),
             "completed_at": None,
             "_instance_id": inst["id"],
+            "_target_id": target["id"],
             "_snapshot_id": s["id"],
         }
         if not restore["private_ipv4"]:
@@ -845,7 +883,8 @@ class Civo:
                 restore["private_ipv4"] = p.get("private_ip") or restore["private_ipv4"]
         schedule(restore, now, [(b, {"status": {"state": "complete"}, "completed_at": iso(now + b)})])
         self.save("restore", rid, restore)
-        return 201, public(restore)
+        # civogo ResourceSnapshotRestore: {"resource_type": "instance", "instance": {...}}.
+        return 201, {"resource_type": "instance", "instance": public(restore)}
 
     def get_restore(self, params, id, snap, rid):
         inst = self.instance(id, params)

@@ -178,6 +178,7 @@ class App:
             self.store.clear()
             self.seed_initial()
         self.config.build_seconds, self.config.session_ttl = self.defaults
+        self.config.legacy_snapshots = True
         clock.offset = 0.0
         self.faults.clear()
         with self.journal_lock:
@@ -236,9 +237,13 @@ class App:
                 self.config.build_seconds = float(body["build_seconds"])
             if "session_ttl" in body:
                 self.config.session_ttl = float(body["session_ttl"])
+            if "legacy_snapshots" in body:  # civo: serve /v2/snapshots (default) or answer 404 as a real account
+                self.config.legacy_snapshots = bool(body["legacy_snapshots"])
             return 200, self.config_state()
         if route == ("GET", "/_sim/config"):
             return 200, self.config_state()
+        if route[1].startswith("/_sim/zomro"):
+            return self.zomro.sim(method, route[1], body)
         return 404, {"result": "failed", "reason": "unknown sim control %s %s" % route}
 
     def config_state(self):
@@ -449,13 +454,12 @@ class Handler(BaseHTTPRequestHandler):
         scheme, _, token = auth.strip().partition(" ")
         if not auth:
             return 401, {"code": "authentication_invalid_key",
-                         "reason": "No API key was supplied (Authorization: bearer KEY)",
-                         "result": "failed"}
+                         "reason": "No API key was supplied (Authorization: bearer KEY)"}
         if scheme.lower() != "bearer" or token.strip() != self.app.token:
             return 401, {"code": "database_account_not_found",
-                         "reason": "The API key supplied is not valid", "result": "failed"}
+                         "reason": "The API key supplied is not valid"}
         if bad_body is not None:
-            return 400, {"code": "parameter_body_invalid", "reason": bad_body, "result": "failed"}
+            return 400, {"code": "parameter_body_invalid", "reason": bad_body}
         params = dict(query)
         params.update(body)
         try:

@@ -2,8 +2,15 @@
 
 Every answer is HTTP 200 with a JSON document; errors are inside it as
 ``doc.error`` ({"$type", "$object", "msg": {"$": text}}), as BILLmanager does.
-Functions: auth, instances, instances.fleio.rescue (preview without sok,
-action with sok=ok), instances.fleio.unrescue.
+Functions: auth, whoami, keepalive, totp.confirm, instances (paged),
+instances.fleio.rescue (preview without sok, action with sok=ok),
+instances.fleio.unrescue, service.start / service.stop / service.reboot /
+service.hardreboot.
+
+The shapes follow Zomro's own panel (Karantir-dev/billing-typescript); every
+choice and its source is listed in README.md ("Zomro API").  Test-only switches
+(the old ``fotbo_status`` shape, a two-factor account, page sizes) live under
+``/_sim/zomro``.
 """
 
 import secrets
@@ -12,7 +19,9 @@ from store import clock, public, schedule, settle
 
 FIRST_ELID = 5203773
 
-# The rescue images exactly as the documentation's preview lists them.
+# The rescue images exactly as the documentation's preview lists them, plus one
+# image of the "shr" zone (images shared with the account; panel constants.js),
+# which the emulator invents so that the zone can be exercised.
 RESCUE_IMAGES = [
     ("pub", "f8f2573f-56c4-44c5-8469-84eee4aa64e7", "Ubuntu 22.04", None),
     ("pub", "0bf4deb2-855c-4863-8518-6006d804adbb", "Debian 10", None),
@@ -29,10 +38,36 @@ RESCUE_IMAGES = [
     ("pub", "b10434c0-d839-428f-a919-cac733fd6552", "Windows Server 2019", None),
     ("pub", "bda2467e-e192-4e4e-becc-cda2e71b9767", "Windows Server 2022", None),
     ("own", "a9e7c223-5f11-4546-a298-6af546bebde6", "Centos 9 x64", "foo"),
+    ("shr", "c7d5e0a2-4b1f-4e8a-9d3c-2f6b8a1e5d40", "Debian 12 shared", "shared-debian"),
 ]
 IMAGE_ZONE = {key: zone for zone, key, _, _ in RESCUE_IMAGES}
+ZONES = ("pub", "own", "shr")
 
 RESCUABLE = ("active", "stopped")
+# BILLmanager service status codes the panel treats as not active (getInstanceMainInfo.js).
+INACTIVE_CODES = ("1", "4", "5")
+
+# service.<action>: states it may start from, the state in progress, the final state.
+POWER = {
+    "service.start": (("stopped",), "starting", "active"),
+    "service.stop": (("active",), "stopping", "stopped"),
+    "service.reboot": (("active",), "rebooting", "active"),
+    "service.hardreboot": (("active", "error"), "rebooting", "active"),
+}
+
+DEFAULT_SETTINGS = {
+    # The shape before 2024-05-16: fotbo_status (lower case), no item_status, "auth" session errors.
+    "legacy_shape": False,
+    # The account has two-factor authentication: func=auth gives a provisional session.
+    "two_factor": False,
+    "totp_code": "123456",
+    # Page size when func=instances is sent without p_cnt (the real default is unknown).
+    "default_page_size": 20,
+    # Largest p_cnt honoured (None: any).
+    "max_page_size": None,
+}
+
+ACCESS_TEXT = "Insufficient privileges to perform the function"
 
 
 def error(type_, obj, msg):
@@ -46,8 +81,12 @@ def ok():
     return {"doc": {"ok": {"$": "ok"}}}
 
 
-def wrap(obj):
-    return {k: {"$": str(v)} for k, v in public(obj).items()}
+def display(state):
+    """instance_status as the panel may receive it: capitalised (the panel trims and lower-cases it)."""
+    return state[:1].upper() + state[1:]
+
+
+ITEM_STATUS = {"2": "Active", "1": "Ordered", "3": "Suspended", "4": "Deleted", "5": "Processing"}
 
 
 class Zomro:
@@ -57,17 +96,40 @@ class Zomro:
         self.user = user
         self.password = password
 
+    # -- settings (test-only switches, reset with the store) ---------------
+    def settings(self):
+        stored = self.store.get("zomro_setting", "settings") or {}
+        out = dict(DEFAULT_SETTINGS)
+        out.update(stored)
+        return out
+
+    def sim(self, method, path, body):
+        """``/_sim/zomro``: GET shows the switches, POST changes them."""
+        if path.rstrip("/") != "/_sim/zomro":
+            return 404, {"result": "failed", "reason": "unknown sim control %s %s" % (method, path)}
+        if method == "POST":
+            with self.store.lock:
+                current = self.store.get("zomro_setting", "settings") or {}
+                for key, value in body.items():
+                    if key not in DEFAULT_SETTINGS:
+                        return 400, {"result": "failed", "reason": "unknown Zomro setting %s" % key}
+                    current[key] = value
+                self.store.put("zomro_setting", "settings", current)
+        elif method != "GET":
+            return 405, {"result": "failed", "reason": "GET or POST"}
+        return 200, self.settings()
+
     # -- state -----------------------------------------------------------
     def initial_instances(self):
         return [self.new_instance(FIRST_ELID, "vps-5203773.zomro.example", "185.117.152.17")]
 
     @staticmethod
-    def new_instance(elid, servername, ip, fotbo_status="active"):
-        return {"id": str(elid), "servername": servername, "status": "2",
-                "fotbo_status": fotbo_status, "ip": ip, "pricelist": "Cloud VPS",
-                "datacentername": "Netherlands", "os": "Ubuntu 22.04"}
+    def new_instance(elid, servername, ip, state="active"):
+        return {"id": str(elid), "servername": servername, "status": "2", "instance_status": state,
+                "ip": ip, "pricelist": "Cloud VPS", "datacentername": "Netherlands",
+                "instances_os": "Ubuntu 22.04", "createdate": "2024-05-16"}
 
-    def seed(self, n, fotbo_status="active"):
+    def seed(self, n, state="active"):
         table = self.store.table("zomro_instance")
         start = max([int(k) for k in table] + [FIRST_ELID]) + 1
         items = []
@@ -75,7 +137,7 @@ class Zomro:
             elid = start + i
             inst = self.new_instance(elid, "seed-%d.zomro.example" % elid,
                                      "185.%d.%d.%d" % (118 + i // 62500, i // 250 % 250, 2 + i % 250),
-                                     fotbo_status)
+                                     state)
             items.append((inst["id"], inst))
         self.store.put_many("zomro_instance", items)
         return [k for k, _ in items]
@@ -85,31 +147,80 @@ class Zomro:
             for key in list(self.store.table("zomro_session")):
                 self.store.delete("zomro_session", key)
 
+    def render(self, inst, legacy):
+        """An instance as ``func=instances`` lists it: every field wrapped as {"$": value}."""
+        fields = public(inst)
+        state = fields.pop("instance_status")
+        if legacy:
+            fields["fotbo_status"] = state
+        else:
+            fields["instance_status"] = display(state)
+            fields["item_status"] = ITEM_STATUS.get(fields["status"], "Active")
+        return {k: {"$": str(v)} for k, v in fields.items()}
+
     # -- entry point ------------------------------------------------------
     def handle(self, form):
         with self.store.lock:
             func = form.get("func", "")
+            settings = self.settings()
             if func == "auth":
-                return self.auth(form)
-            who = self.authenticate(form)
+                return self.auth(form, settings)
+            if func == "totp.confirm":
+                return self.totp_confirm(form, settings)
+            who = self.authenticate(form, func, settings)
             if who is not None:
                 return who
+            if func == "whoami":
+                return {"doc": {"user": {"$": self.user}}}
+            if func == "keepalive":
+                return ok()
             if func == "instances":
-                return self.list_instances(form)
+                return self.list_instances(form, settings)
             if func == "instances.fleio.rescue":
                 return self.rescue(form)
             if func == "instances.fleio.unrescue":
                 return self.unrescue(form)
+            if func in POWER:
+                return self.power(func, form)
             return error("missed", "func", "Unknown function: %s" % func)
 
-    def auth(self, form):
+    def new_session(self, provisional=False):
+        sid = secrets.token_hex(12)
+        self.store.put("zomro_session", sid, {"user": self.user, "last_used": clock.now(),
+                                              "provisional": provisional})
+        return sid
+
+    def auth(self, form, settings):
         if form.get("username") != self.user or form.get("password") != self.password:
             return error("auth", "badpassword", "Invalid username or password")
-        sid = secrets.token_hex(12)
-        self.store.put("zomro_session", sid, {"user": self.user, "last_used": clock.now()})
+        sid = self.new_session(provisional=bool(settings["two_factor"]))
         return {"doc": {"auth": {"$id": sid, "$level": "16", "$": sid}}}
 
-    def authenticate(self, form):
+    def session(self, sid, settings):
+        """(session, error document)."""
+        sess = self.store.get("zomro_session", sid) if sid else None
+        now = clock.now()
+        if sess is None or now - sess["last_used"] > float(self.config.session_ttl):
+            if sess is not None:
+                self.store.delete("zomro_session", sid)
+            if settings["legacy_shape"]:
+                return None, error("auth", "session", "Session expired or unknown; log in again")
+            return None, error("access", None, ACCESS_TEXT)
+        return sess, None
+
+    def totp_confirm(self, form, settings):
+        sess, err = self.session(form.get("auth"), settings)
+        if err:
+            return err
+        if not sess.get("provisional"):
+            return error("access", "totp.confirm", ACCESS_TEXT)
+        if form.get("qrcode") != str(settings["totp_code"]):
+            return error("value", "qrcode", "Invalid one-time code")
+        self.store.delete("zomro_session", form.get("auth"))
+        sid = self.new_session()
+        return {"doc": {"auth": {"$id": sid, "$level": "16", "$": sid}}}
+
+    def authenticate(self, form, func, settings):
         """None when authorised, else the error document."""
         if form.get("authinfo"):
             user, _, password = form["authinfo"].partition(":")
@@ -117,15 +228,14 @@ class Zomro:
                 return None
             return error("auth", "badpassword", "Invalid username or password")
         sid = form.get("auth")
-        if not sid:
-            return error("auth", "session", "Authorization required: log in with func=auth")
-        sess = self.store.get("zomro_session", sid)
-        now = clock.now()
-        if sess is None or now - sess["last_used"] > float(self.config.session_ttl):
-            if sess is not None:
-                self.store.delete("zomro_session", sid)
-            return error("auth", "session", "Session expired or unknown; log in again")
-        sess["last_used"] = now
+        sess, err = self.session(sid, settings)
+        if err:
+            return err
+        if sess.get("provisional"):
+            if func == "whoami":
+                return {"doc": {"ok": {"$": "func=totp.confirm"}}}
+            return error("access", None, ACCESS_TEXT)
+        sess["last_used"] = clock.now()
         self.store.put("zomro_session", sid, sess)
         return None
 
@@ -138,26 +248,26 @@ class Zomro:
         return inst, None
 
     # -- functions ---------------------------------------------------------
-    def list_instances(self, form):
+    def list_instances(self, form, settings):
         now = clock.now()
-        items = list(self.store.table("zomro_instance").values())
+        items = sorted(self.store.table("zomro_instance").values(), key=lambda i: int(i["id"]))
         total = len(items)
-        p_cnt = form.get("p_cnt")
-        p_num = form.get("p_num") or "1"
-        if p_cnt:
-            try:
-                cnt, num = max(1, int(p_cnt)), max(1, int(p_num))
-            except ValueError:
-                return error("value", "p_cnt", "p_cnt and p_num must be numbers")
-            items = items[(num - 1) * cnt: num * cnt]
-        else:
-            cnt, num = max(total, 1), 1
+        try:
+            cnt = max(1, int(form.get("p_cnt") or settings["default_page_size"]))
+            num = max(1, int(form.get("p_num") or "1"))
+        except ValueError:
+            return error("value", "p_cnt", "p_cnt and p_num must be numbers")
+        if settings["max_page_size"]:
+            cnt = min(cnt, int(settings["max_page_size"]))
+        items = items[(num - 1) * cnt: num * cnt]
+        doc = {"p_cnt": {"$": str(cnt)}, "p_num": {"$": str(num)}, "p_elems": {"$": str(total)}}
         elems = []
         for inst in items:
             settle(inst, now)
-            elems.append(wrap(inst))
-        return {"doc": {"elem": elems, "p_cnt": {"$": str(cnt)}, "p_num": {"$": str(num)},
-                        "p_elems": {"$": str(total)}}}
+            elems.append(self.render(inst, settings["legacy_shape"]))
+        if elems:  # absent when there are none (panel: ``data.doc.elem || []``)
+            doc["elem"] = elems
+        return {"doc": doc}
 
     def rescue(self, form):
         inst, err = self.instance(form)
@@ -175,19 +285,19 @@ class Zomro:
             return error("empty", "zone", "Field 'zone' is required")
         if zone != IMAGE_ZONE[image]:
             return error("value", "zone", "Image %s is not in zone %s" % (image, zone))
-        if inst["fotbo_status"] not in RESCUABLE:
-            return error("value", "fotbo_status",
+        if inst["instance_status"] not in RESCUABLE:
+            return error("value", "instance_status",
                          "Rescue is possible only from active or stopped, the instance is %s"
-                         % inst["fotbo_status"])
-        inst["fotbo_status"] = "rescuing"
+                         % inst["instance_status"])
+        inst["instance_status"] = "rescuing"
         inst["_rescue_image"] = image
         inst["_rescue_password_set"] = bool(form.get("password"))
-        schedule(inst, clock.now(), [(float(self.config.build_seconds), {"fotbo_status": "rescued"})])
+        schedule(inst, clock.now(), [(float(self.config.build_seconds), {"instance_status": "rescued"})])
         self.store.put("zomro_instance", inst["id"], inst)
         return ok()
 
     def preview(self, inst):
-        zones = {"$name": "zone", "val": [{"$key": "pub", "$": "pub"}, {"$key": "own", "$": "own"}]}
+        zones = {"$name": "zone", "val": [{"$key": z, "$": z} for z in ZONES]}
         boots = []
         for zone, key, label, name in RESCUE_IMAGES:
             item = {"$depend": zone}
@@ -203,11 +313,27 @@ class Zomro:
         inst, err = self.instance(form)
         if err:
             return err
-        if inst["fotbo_status"] != "rescued":
-            return error("value", "fotbo_status",
-                         "Unrescue is possible only from rescued, the instance is %s" % inst["fotbo_status"])
-        inst["fotbo_status"] = "unrescuing"
+        if inst["instance_status"] not in ("rescued", "booted_from_iso"):
+            return error("value", "instance_status",
+                         "Unrescue is possible only from rescued, the instance is %s" % inst["instance_status"])
+        inst["instance_status"] = "unrescuing"
         inst.pop("_rescue_image", None)
-        schedule(inst, clock.now(), [(float(self.config.build_seconds), {"fotbo_status": "active"})])
+        schedule(inst, clock.now(), [(float(self.config.build_seconds), {"instance_status": "active"})])
+        self.store.put("zomro_instance", inst["id"], inst)
+        return ok()
+
+    def power(self, func, form):
+        inst, err = self.instance(form)
+        if err:
+            return err
+        if inst["status"] in INACTIVE_CODES:
+            return error("access", func, "The service is not active")
+        allowed, during, final = POWER[func]
+        if inst["instance_status"] not in allowed:
+            return error("value", "instance_status", "%s is possible only from %s, the instance is %s"
+                         % (func, " or ".join(allowed), inst["instance_status"]))
+        inst["instance_status"] = during
+        inst["_power_count"] = inst.get("_power_count", 0) + 1
+        schedule(inst, clock.now(), [(float(self.config.build_seconds), {"instance_status": final})])
         self.store.put("zomro_instance", inst["id"], inst)
         return ok()

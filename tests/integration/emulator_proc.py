@@ -141,13 +141,13 @@ class Emulator:
 
     def mutating(self):
         """Journal entries that change state (attempts, faulted ones included):
-        any non-GET Civo request; Zomro funcs other than auth, instances and
+        any non-GET Civo request; Zomro funcs other than auth, instances, whoami, keepalive and
         the rescue preview (instances.fleio.rescue without sok)."""
         out = []
         for e in self.journal():
             if "func" in e:
                 func = e["func"]
-                if func in ("auth", "instances"):
+                if func in ("auth", "instances", "whoami", "keepalive"):
                     continue
                 if func == "instances.fleio.rescue" and e.get("form", {}).get("sok") != "ok":
                     continue

@@ -34,9 +34,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 TARGETS_DIR = os.path.join(HERE, "targets")
-ZOMRO_TARGETS = ("zomro_instance_info", "zomro_rescue")
+ZOMRO_TARGETS = ("inventory_zomro", "zomro_instance_info", "zomro_rescue")
 CONFIG_REL = os.path.join("tests", "integration", "integration_config.yml")
 BYSTANDER = "bystander-not-ours"
+ZOMRO_INSTANCE = "5203773"  # the emulator's first Zomro instance, the one the zomro targets may rescue
 
 
 def all_targets():
@@ -77,6 +78,8 @@ def seed_bystander(emu):
     emu.wait_status(inst["id"], "ACTIVE")
     r = emu.civo("POST", "/v2/instances/%s/snapshots" % inst["id"], name=BYSTANDER)
     r.raise_for_status()
+    # two more Zomro instances: the targets may only rescue the designated one (vmops_zomro_instance)
+    emu.seed(zomro_instances=2)
     emu.clear_journal()
     bystander = emu.instance(inst["id"])
     bystander["_ssh_keys"] = ssh_keys(emu)
@@ -126,6 +129,10 @@ def check_emulator(emu, run_prefix, bystander):
     touched = [e for e in emu.mutating() if bystander["id"] in e.get("path", "")]
     if touched:
         problems.append("changing requests sent to the bystander: %r" % touched)
+    zomro_touched = [e["func"] for e in emu.mutating()
+                     if "func" in e and str(e.get("form", {}).get("elid", ZOMRO_INSTANCE)) != ZOMRO_INSTANCE]
+    if zomro_touched:
+        problems.append("changing Zomro requests for an instance other than %s: %r" % (ZOMRO_INSTANCE, zomro_touched))
     zomro = emu.zomro(func="instances", authinfo="%s:%s" % (emu.zomro_user, emu.zomro_password))
     for elem in zomro["doc"].get("elem", []):
         states = {str((elem.get(k) or {}).get("$", "")).strip().lower() for k in ("instance_status", "fotbo_status")}
@@ -157,7 +164,7 @@ def run_emulator(copy, targets):
             "vmops_zomro_api_url": emu.url + "/",
             "vmops_zomro_username": emu.zomro_user,
             "vmops_zomro_password": emu.zomro_password,
-            "vmops_zomro_instance": "5203773",
+            "vmops_zomro_instance": ZOMRO_INSTANCE,
             # does this emulator offer the legacy account snapshot API (/v2/snapshots)?
             "vmops_account_snapshots": account_snapshots(emu),
         })

@@ -46,7 +46,8 @@ def test_create_waits_until_active_returns_password_once_then_is_idempotent(emul
     res = ok(civo(emulator, hostname=HOST, size="g3.small", template_id="ubuntu-jammy", tags=["web", "prod"],
                   diff=True))
     assert res["changed"] is True
-    assert res["actions"] == ["create instance %s (g3.small, ubuntu-jammy)" % HOST]
+    assert res["actions"] == ["create instance %s (g3.small, ubuntu-jammy)" % HOST,
+                              "wait for instance %s to be ACTIVE" % HOST]
     inst = res["instance"]
     assert inst["status"] == "ACTIVE" and inst["hostname"] == HOST and inst["public_ip"]
     assert sorted(inst["tags"]) == ["prod", "web"]
@@ -93,7 +94,8 @@ def test_create_in_check_mode_sends_nothing_mutating(emulator):
     res = ok(civo(emulator, hostname=HOST, size="g3.small", template_id="ubuntu-jammy", firewall_id="default",
                   ssh_key_id="deploy-key", check=True, diff=True))
     assert res["changed"] is True and res["instance"] is None
-    assert res["actions"] == ["create instance %s (g3.small, ubuntu-jammy)" % HOST]
+    assert res["actions"] == ["create instance %s (g3.small, ubuntu-jammy)" % HOST,
+                              "wait for instance %s to be ACTIVE" % HOST]
     assert res["diff"]["after"]["firewall_id"]
     assert "initial_password" not in res
     assert emulator.mutating() == []
@@ -154,8 +156,15 @@ def test_unknown_names_fail_before_the_create(emulator):
 
 
 def test_api_error_is_a_message_with_the_failure(emulator):
-    res = failed(civo(emulator, hostname=HOST, size="g9.huge", template_id="ubuntu-jammy"), "database_size_not_found")
-    assert res["failure"]["status"] == 400 and res["failure"]["code"] == "database_size_not_found"
+    # Issue 17 item 6: an unknown size is refused before any changing request, with the valid sizes.
+    res = failed(civo(emulator, hostname=HOST, size="g9.huge", template_id="ubuntu-jammy"),
+                 "Unknown size 'g9.huge'", "g3.small", "g3.medium")
+    assert res["failure"]["code"] == "invalid_parameter"
+    assert emulator.mutating() == []
+    # An error the API answers still reads as a message with its failure.
+    res = failed(civo(emulator, hostname=HOST, size="g3.small", template_id="ubuntu-jammy", region="XYZ9"),
+                 "database_region_not_found", "region")
+    assert res["failure"]["status"] == 404 and res["failure"]["code"] == "database_region_not_found"
 
 
 def test_bad_api_key_is_a_clear_failure_without_the_key(emulator):
@@ -315,8 +324,10 @@ def test_changes_civo_cannot_make_in_place_are_refused_naming_each(emulator):
                       initial_user="admin", ssh_key_id="deploy-key", script="echo x", public_ip="none",
                       reverse_dns="other.example.com", size="g3.large", tags=["would-change"]),
                  "cannot change", "in place")
-    for name in ("hostname", "template_id", "initial_user", "ssh_key_id", "script", "public_ip", "reverse_dns"):
+    # public_ip=none on an instance with an address is a warning, not a refusal (terraform-provider-civo #357).
+    for name in ("hostname", "template_id", "initial_user", "ssh_key_id", "script", "reverse_dns"):
         assert name + " (instance has" in res["msg"], name
+    assert "public_ip (instance has" not in res["msg"]
     assert "size" not in res["msg"].split(":")[0], "size can be changed in place"
     assert emulator.mutating() == []
 
@@ -440,7 +451,8 @@ def test_absent_deletes_waits_and_is_idempotent(emulator):
 
     res = ok(civo(emulator, hostname=HOST, state="absent", diff=True))
     assert res["changed"] is True and res["instance"] is None
-    assert res["actions"] == ["delete instance %s (%s)" % (HOST, inst["id"])]
+    assert res["actions"] == ["delete instance %s (%s)" % (HOST, inst["id"]),
+                              "wait for instance %s (%s) to be gone" % (HOST, inst["id"])]
     assert [(e["method"], e["path"]) for e in emulator.mutating()] == [("DELETE", "/v2/instances/" + inst["id"])]
     assert emulator.instance(inst["id"]) is None
 

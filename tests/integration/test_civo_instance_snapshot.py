@@ -46,7 +46,8 @@ def test_create_check_diff_apply_and_rerun(emulator):
 
     res = ok(isnap(emulator, check=True, diff=True, instance=iid, name="before-upgrade", description="pre 2.0"))
     assert res["changed"] is True
-    assert res["actions"] == ["create snapshot before-upgrade of instance %s" % iid]
+    assert res["actions"] == ["create snapshot before-upgrade of instance %s" % iid,
+                              "wait for snapshot before-upgrade to be complete"]
     assert res["diff"] == {"before": {}, "after": {"id": None, "name": "before-upgrade", "description": "pre 2.0",
                                                    "state": "Complete"}}
     assert res["snapshot"] is None
@@ -126,10 +127,11 @@ def test_restore_to_new_hostname_check_apply_rerun(emulator):
                   restore_private_ip="192.168.7.7")
 
     res = ok(isnap(emulator, check=True, diff=True, **params))
-    assert res["changed"] is True and res["actions"] == ["restore snapshot golden to a new instance copy.example.com"]
+    assert res["changed"] is True and res["actions"] == ["restore snapshot golden to a new instance copy.example.com",
+                                                         "wait for the restored instance copy.example.com to be ACTIVE"]
     assert res["diff"]["before"] == {}
     assert res["diff"]["after"] == {"hostname": "copy.example.com", "from_snapshot": snap["id"],
-                                    "overwrite_existing": False, "private_ip": "192.168.7.7"}
+                                    "overwrite_existing": False, "private_ipv4": "192.168.7.7"}
     assert res["restore"] is None and emulator.mutating() == []
     assert "copy.example.com" not in hosts(emulator)
 

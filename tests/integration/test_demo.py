@@ -34,7 +34,7 @@ def test_demo_runs_then_reruns_without_changes(tmp_path):
         hostnames = sorted(i["hostname"] for i in emu.civo("GET", "/v2/instances", per_page=100).json()["items"])
         assert hostnames == ["demo-db-1", "demo-web-1", "demo-web-2", "demo-web-2-restored"]
         zomro = emu.zomro(func="instances", authinfo="%s:%s" % (emu.zomro_user, emu.zomro_password))
-        assert [e["fotbo_status"]["$"] for e in zomro["doc"]["elem"]] == ["active"]
+        assert [e["instance_status"]["$"].lower() for e in zomro["doc"]["elem"]] == ["active"]
 
         emu.clear_journal()
         second = run_playbook(REPO / "playbooks" / "demo.yml", env=env)

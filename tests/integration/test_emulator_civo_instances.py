@@ -1,5 +1,6 @@
 """Civo instances and supporting lists, over HTTP against the emulator process."""
 
+import base64
 import json
 import time
 
@@ -22,7 +23,7 @@ def create(emu, **kw):
 def assert_error(r, status, code):
     assert r.status_code == status, r.text
     body = r.json()
-    assert body["result"] == "failed" and body["code"] == code and body["reason"]
+    assert "result" not in body and body["code"] == code and body["reason"]
 
 
 # -- auth and parameter transport ---------------------------------------------
@@ -90,7 +91,8 @@ def test_supporting_lists(emulator):
     assert key["id"] and key["fingerprint"]
     assert emulator.civo("GET", "/v2/sshkeys/" + key["id"]).json()["name"] == "default-key"
     assert_error(emulator.civo("GET", "/v2/sshkeys/nope"), 404, "database_ssh_key_not_found")
-    assert_error(emulator.civo("GET", "/v2/networks", region="mars1"), 400, "database_region_not_found")
+    # civo/cli issue #329: an unknown region is a 404 (not "the object is absent").
+    assert_error(emulator.civo("GET", "/v2/networks", region="mars1"), 404, "database_region_not_found")
 
 
 # -- create -------------------------------------------------------------------
@@ -102,7 +104,7 @@ def test_create_builds_then_active_with_ips(emulator):
     assert inst["cpu_cores"] == 1 and inst["ram_mb"] == 2048 and inst["disk_gb"] == 25
     assert inst["name"].startswith("web1-") and inst["hostname"] == "web1.example.com"
     assert inst["initial_password"] and inst["ssh_key_id"] == "" and inst["initial_user"] == "civo"
-    assert inst["recovery_mode"] is False
+    assert "recovery_mode" not in inst and "user_script" not in inst
     nets = emulator.civo("GET", "/v2/networks").json()
     fws = emulator.civo("GET", "/v2/firewalls").json()
     assert inst["network_id"] == nets[0]["id"]
@@ -126,11 +128,12 @@ def test_create_with_every_optional_field(emulator):
     assert inst["ssh_key_id"] == key["id"] and inst["ssh_key"] == key["public_key"]
     assert inst["initial_password"] == ""
     assert inst["tags"] == ["db", "prod"]
-    assert inst["script"] == "#!/bin/sh\necho hi\n" and inst["user_script"]
+    # civogo Instance.Script: base64 in "script", no "user_script".
+    assert base64.b64decode(inst["script"]).decode() == "#!/bin/sh\necho hi\n" and "user_script" not in inst
     assert inst["source_id"] == "debian-11"
     active = emulator.wait_status(inst["id"], "ACTIVE", region="NYC1")
     assert active["public_ip"] is None and active["private_ip"]
-    assert "script" not in active
+    assert base64.b64decode(active["script"]).decode() == "#!/bin/sh\necho hi\n"
 
 
 def test_create_count_and_template_by_id_or_name(emulator):
@@ -156,7 +159,7 @@ def test_create_count_and_template_by_id_or_name(emulator):
     ({"count": "0"}, 400, "parameter_count_invalid"),
     ({"count": "many"}, 400, "parameter_count_invalid"),
     ({"count": 51}, 403, "quota_limit_reached"),
-    ({"region": "mars1"}, 400, "database_region_not_found"),
+    ({"region": "mars1"}, 404, "database_region_not_found"),
 ])
 def test_create_errors(emulator, params, status, code):
     body = dict(hostname="e.example.com", size="g3.small", template_id="ubuntu-jammy")
@@ -323,7 +326,12 @@ def test_delete(emulator):
     inst = create(emulator)
     r = emulator.civo("DELETE", "/v2/instances/" + inst["id"])
     assert r.status_code == 200 and r.json() == {"result": "success"}
+    # Asynchronous, as the real API: DELETING first, then gone (also from the list).
+    assert emulator.instance(inst["id"])["status"] == "DELETING"
+    assert [i["status"] for i in emulator.civo("GET", "/v2/instances").json()["items"]] == ["DELETING"]
+    emulator.advance(60)
     assert emulator.instance(inst["id"]) is None
+    assert emulator.civo("GET", "/v2/instances").json()["items"] == []
     assert_error(emulator.civo("DELETE", "/v2/instances/" + inst["id"]), 404, "database_instance_not_found")
 
 

@@ -8,7 +8,8 @@ from emulator_proc import wait_for
 
 def assert_error(r, status, code):
     assert r.status_code == status, r.text
-    assert r.json()["code"] == code and r.json()["result"] == "failed"
+    # Real error bodies: code and reason, no "result" (civogo errors.go, ERRATA).
+    assert r.json()["code"] == code and r.json()["reason"] and "result" not in r.json()
 
 
 def active_instance(emu, **kw):
@@ -16,36 +17,23 @@ def active_instance(emu, **kw):
 
 
 # -- recovery mode ------------------------------------------------------------------
-def test_recovery_mode_takes_effect_at_next_reboot(emulator):
+def test_recovery_mode_is_only_the_requested_mode(emulator):
+    # No instance field shows the mode in effect (civogo Instance has none): only GET .../recovery.
     iid = active_instance(emulator)
     path = "/v2/instances/%s/recovery" % iid
     assert emulator.civo("GET", path).json() == {"result": "false"}
     r = emulator.civo("PUT", path, region="lon1")
     assert r.status_code == 200 and r.json() == {"result": "success"}
     assert emulator.civo("GET", path).json() == {"result": "true"}  # a string, as documented
-    assert emulator.instance(iid)["recovery_mode"] is False         # not yet: needs a reboot
+    assert "recovery_mode" not in emulator.instance(iid)
     assert_error(emulator.civo("PUT", path), 409, "database_instance_already_in_rescue_state")
     emulator.config(build_seconds=60)
-    emulator.civo("POST", "/v2/instances/%s/reboots" % iid)
-    assert emulator.instance(iid)["recovery_mode"] is False
+    emulator.civo("POST", "/v2/instances/%s/hard_reboots" % iid)
     emulator.advance(60)
-    assert emulator.instance(iid)["recovery_mode"] is True
-
+    assert "recovery_mode" not in emulator.instance(iid)
     r = emulator.civo("DELETE", path, region="lon1")
     assert r.status_code == 200 and r.json() == {"result": "success"}
     assert emulator.civo("GET", path).json() == {"result": "false"}
-    assert emulator.instance(iid)["recovery_mode"] is True          # still, until rebooted
-    emulator.civo("POST", "/v2/instances/%s/soft_reboots" % iid)
-    assert emulator.instance(iid)["recovery_mode"] is True
-    emulator.advance(60)
-    assert emulator.instance(iid)["recovery_mode"] is False
-
-
-def test_recovery_mode_applies_when_a_stopped_instance_starts(emulator):
-    iid = active_instance(emulator, status="SHUTOFF")
-    emulator.civo("PUT", "/v2/instances/%s/recovery" % iid)
-    emulator.civo("PUT", "/v2/instances/%s/start" % iid)
-    assert emulator.wait_status(iid, "ACTIVE")["recovery_mode"] is True
 
 
 def test_recovery_mode_wrong_region_is_not_found(emulator):
@@ -233,14 +221,18 @@ def test_restore_to_a_new_instance(emulator):
     original = emulator.instance(iid)
     snap = complete_snapshot(emulator, iid)
     r = emulator.civo("POST", "/v2/instances/%s/snapshots/%s/restore" % (iid, snap["name"]),
-                      hostname="my-new-instance-hostname", private_ip="192.168.200.10",
+                      hostname="my-new-instance-hostname", private_ipv4="192.168.200.10",
                       description="Restored instance from snapshot", overwrite_existing=False)
     assert r.status_code == 201, r.text
-    restore = r.json()
+    # civogo ResourceSnapshotRestore: {"resource_type": "instance", "instance": {...}}, no instance_id.
+    assert r.json()["resource_type"] == "instance"
+    restore = r.json()["instance"]
+    assert "instance_id" not in restore
     assert restore["status"]["state"] == "in_progress" and restore["completed_at"] is None
     assert restore["from_snapshot"] == snap["id"] and restore["overwrite_existing"] is False
     assert restore["hostname"] == "my-new-instance-hostname" and restore["private_ipv4"] == "192.168.200.10"
-    new_id = restore["instance_id"]
+    new_id = [i["id"] for i in emulator.civo("GET", "/v2/instances").json()["items"]
+              if i["hostname"] == "my-new-instance-hostname"][0]
     assert new_id != iid
     new = emulator.instance(new_id)
     assert new["status"] == "BUILDING" and new["network_id"] == original["network_id"]
@@ -257,9 +249,9 @@ def test_restore_to_a_new_instance(emulator):
     assert_error(emulator.civo("GET", status_path.rsplit("/", 1)[0] + "/nope"), 404, "database_restore_not_found")
     # the same private IP cannot be handed out twice in the network
     assert_error(emulator.civo("POST", "/v2/instances/%s/snapshots/%s/restore" % (iid, snap["id"]),
-                               private_ip="192.168.200.10"), 409, "parameter_private_ip_in_use")
+                               private_ipv4="192.168.200.10"), 409, "parameter_private_ip_in_use")
     assert_error(emulator.civo("POST", "/v2/instances/%s/snapshots/%s/restore" % (iid, snap["id"]),
-                               private_ip="300.1.1.1"), 400, "parameter_private_ip_invalid")
+                               private_ipv4="300.1.1.1"), 400, "parameter_private_ipv4_invalid")
 
 
 def test_restore_overwriting_the_original(emulator):
@@ -270,7 +262,8 @@ def test_restore_overwriting_the_original(emulator):
                  "parameter_hostname_invalid")
     r = emulator.civo("POST", path, overwrite_existing="true")
     assert r.status_code == 201
-    assert r.json()["instance_id"] == iid and r.json()["overwrite_existing"] is True
+    assert r.json()["instance"]["hostname"] == emulator.instance(iid)["hostname"]
+    assert r.json()["instance"]["overwrite_existing"] is True
     assert emulator.instance(iid)["status"] == "BUILDING"
     assert_error(emulator.civo("POST", path, overwrite_existing=True), 409,
                  "instance_state_must_be_active_or_shutoff")
@@ -283,4 +276,6 @@ def test_deleting_an_instance_drops_its_snapshots(emulator):
     iid = active_instance(emulator)
     complete_snapshot(emulator, iid)
     emulator.civo("DELETE", "/v2/instances/" + iid)
+    assert emulator.civo("GET", "/v2/instances/%s/snapshots" % iid).json() == []  # DELETING: its snapshots go first
+    emulator.advance(60)
     assert_error(emulator.civo("GET", "/v2/instances/%s/snapshots" % iid), 404, "database_instance_not_found")

@@ -83,6 +83,8 @@ def test_civo_instances_examples(emulator):
     s, body = curl(emulator, '''curl -H "Authorization: bearer 12345" \\
   -X DELETE https://api.civo.com/v2/instances/{id}?region=NYC1''', id=nyc)
     assert (s, body) == (200, {"result": "success"})
+    # Asynchronous delete (ERRATA): DELETING, then gone.
+    emulator.advance(60)
     assert emulator.instance(nyc, region="NYC1") is None
 
 
@@ -134,8 +136,11 @@ def test_civo_instance_snapshot_examples(emulator):
     assert s == 200 and body["name"] == "instance-snapshot-something-here"
     s, body = curl(emulator, '''curl -H "Authorization: bearer 12345" https://api.civo.com/v2/instances/{id}/snapshots/{snap}/restore?region=LON1 \\
   -d "hostname=my-new-instance-hostname&overwrite_existing=false"''', id=iid, snap=snap["id"])
+    body = body["instance"]  # civogo ResourceSnapshotRestore; no instance_id
     assert s == 201 and body["hostname"] == "my-new-instance-hostname" and body["overwrite_existing"] is False
-    emulator.wait_status(body["instance_id"], "ACTIVE")
+    new_id = [i["id"] for i in emulator.civo("GET", "/v2/instances").json()["items"]
+              if i["hostname"] == "my-new-instance-hostname"][0]
+    emulator.wait_status(new_id, "ACTIVE")
     s, body = curl(emulator, '''curl -H "Authorization: bearer 12345" \\
   -X DELETE https://api.civo.com/v2/instances/{id}/snapshots/{snap}?region=LON1''', id=iid, snap=snap["id"])
     assert s == 200
@@ -160,7 +165,7 @@ def test_zomro_examples(emulator):
 --form 'password="MyPassword1"' \\
 --form 'zone="pub"' ''', sid=sid)
     assert (s, doc) == (200, {"doc": {"ok": {"$": "ok"}}})
-    status = lambda: emulator.zomro(func="instances", auth=sid)["doc"]["elem"][0]["fotbo_status"]["$"]  # noqa: E731
+    status = lambda: emulator.zomro(func="instances", auth=sid)["doc"]["elem"][0]["instance_status"]["$"].lower()  # noqa: E731
     wait_for(lambda: status() == "rescued")
     s, doc = curl(emulator, '''curl --location 'https://api.zomro.com/' \\
 --form 'func="instances.fleio.unrescue"' \\

@@ -81,7 +81,7 @@ def test_state_file_survives_restart_and_transitions_continue(tmp_path):
         # the Zomro session and the rescue in progress survive as well
         doc = emu.zomro(func="instances", auth=sid)["doc"]
         assert len(doc["elem"]) == 4
-        wait_for(lambda: {e["id"]["$"]: e["fotbo_status"]["$"] for e in
+        wait_for(lambda: {e["id"]["$"]: e["instance_status"]["$"].lower() for e in
                           emu.zomro(func="instances", auth=sid)["doc"]["elem"]}["5203773"] == "rescued")
         # addresses keep being unique after the restart
         new = emu.civo("POST", "/v2/instances", hostname="n.example.com", size="g3.small",
@@ -105,7 +105,7 @@ def test_state_file_survives_restart_and_transitions_continue(tmp_path):
     try:
         assert emu.civo("GET", "/v2/instances", region="NYC1").json()["items"] == []
         doc = emu.zomro(func="instances", authinfo="demo:demo-password")["doc"]
-        assert [e["fotbo_status"]["$"] for e in doc["elem"]] == ["active"]
+        assert [e["instance_status"]["$"].lower() for e in doc["elem"]] == ["active"]
     finally:
         emu.stop()
 

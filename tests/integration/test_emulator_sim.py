@@ -167,9 +167,9 @@ def test_seed_and_reset(emulator):
     assert requests.get(emulator.url + "/_sim/config").json()["build_seconds"] == 0.2
     assert emulator.civo("GET", "/v2/instances", region="FRA1").json()["items"] == []
     assert emulator.civo("GET", "/v2/snapshots").json() == []
-    assert emulator.zomro(func="instances", auth=sid)["doc"]["error"]["$type"] == "auth"  # sessions gone
+    assert emulator.zomro(func="instances", auth=sid)["doc"]["error"]["$type"] == "access"  # sessions gone
     doc = emulator.zomro(func="instances", authinfo="demo:demo-password")["doc"]
-    assert [(e["id"]["$"], e["fotbo_status"]["$"]) for e in doc["elem"]] == [("5203773", "active")]
+    assert [(e["id"]["$"], e["instance_status"]["$"].lower()) for e in doc["elem"]] == [("5203773", "active")]
     for bad in ({"instances": 1, "status": "EXPLODED"}, {"instances": 1, "size": "g9"},
                 {"instances": 1, "region": "mars1"}):
         assert requests.post(emulator.url + "/_sim/seed", json=bad).status_code == 400

@@ -26,6 +26,7 @@ DOC_IMAGES = [
     ("pub", "b10434c0-d839-428f-a919-cac733fd6552", "Windows Server 2019"),
     ("pub", "bda2467e-e192-4e4e-becc-cda2e71b9767", "Windows Server 2022"),
     ("own", "a9e7c223-5f11-4546-a298-6af546bebde6", "Centos 9 x64"),
+    ("shr", "c7d5e0a2-4b1f-4e8a-9d3c-2f6b8a1e5d40", "Debian 12 shared"),  # emulator's own sample of zone shr
 ]
 
 
@@ -34,11 +35,13 @@ def err(doc):
 
 
 def instances(emu, sid):
-    return {e["id"]["$"]: {k: v["$"] for k, v in e.items()} for e in emu.zomro(func="instances", auth=sid)["doc"]["elem"]}
+    doc = emu.zomro(func="instances", auth=sid, p_cnt="1000")["doc"]
+    return {e["id"]["$"]: {k: v["$"] for k, v in e.items()} for e in doc.get("elem", [])}
 
 
 def status(emu, sid, elid=ELID):
-    return instances(emu, sid)[elid]["fotbo_status"]
+    """The instance state as the panel reads it (getInstanceMainInfo.js: trimmed, lower case)."""
+    return instances(emu, sid)[elid]["instance_status"].strip().lower()
 
 
 def test_auth_and_bad_password(emulator):
@@ -54,8 +57,9 @@ def test_errors_are_http_200_documents(emulator):
     r = requests.post(emulator.url + "/", data={"func": "instances", "auth": "deadbeef", "out": "json"})
     assert r.status_code == 200
     e = r.json()["doc"]["error"]
-    assert e["$type"] == "auth" and e["$object"] == "session" and e["msg"]["$"]
-    assert err(emulator.zomro(func="instances"))["$type"] == "auth"
+    # An unknown or expired session is an "access" error (panel src/Redux/auth/authOperations.js).
+    assert e["$type"] == "access" and "Insufficient privileges" in e["msg"]["$"]
+    assert err(emulator.zomro(func="instances"))["$type"] == "access"
     assert err(emulator.zomro(func="instances", authinfo="demo:wrong"))["$object"] == "badpassword"
 
 
@@ -64,9 +68,11 @@ def test_instances_list_with_session_and_authinfo(emulator):
     doc = emulator.zomro(func="instances", auth=sid)["doc"]
     assert len(doc["elem"]) == 1
     elem = doc["elem"][0]
-    for field in ("id", "servername", "status", "fotbo_status", "ip"):
+    for field in ("id", "servername", "status", "item_status", "instance_status", "ip"):
         assert set(elem[field]) == {"$"}, field
-    assert elem["id"]["$"] == ELID and elem["fotbo_status"]["$"] == "active" and elem["ip"]["$"]
+    assert "fotbo_status" not in elem  # renamed 2024-05-16 (panel commit 0ecc2141)
+    assert elem["id"]["$"] == ELID and elem["instance_status"]["$"] == "Active" and elem["ip"]["$"]
+    assert elem["item_status"]["$"] == "Active" and elem["status"]["$"] == "2"
     auth_info = "%s:%s" % (emulator.zomro_user, emulator.zomro_password)
     assert emulator.zomro(func="instances", authinfo=auth_info)["doc"]["elem"] == doc["elem"]
     # query string and multipart work as well as urlencoded bodies
@@ -82,16 +88,23 @@ def test_instances_paging_and_seed(emulator):
     ids = emulator.seed(zomro_instances=30)["zomro_instances"]
     assert len(ids) == 30 and ids[0] == "5203774"
     doc = emulator.zomro(func="instances", auth=sid)["doc"]
-    assert len(doc["elem"]) == 31 and doc["p_elems"]["$"] == "31"
+    # Without p_cnt the server's default page size applies (the emulator's: 20); p_elems is the total.
+    assert len(doc["elem"]) == 20 and doc["p_elems"]["$"] == "31" and doc["p_cnt"]["$"] == "20"
     page = emulator.zomro(func="instances", auth=sid, p_cnt="10", p_num="4")["doc"]
     assert len(page["elem"]) == 1 and page["p_num"]["$"] == "4"
+    beyond = emulator.zomro(func="instances", auth=sid, p_cnt="10", p_num="5")["doc"]
+    assert "elem" not in beyond and beyond["p_elems"]["$"] == "31"
+    # A cap on the page size (a test switch): the answer's p_cnt says what was honoured.
+    emulator._sim("POST", "zomro", json={"max_page_size": 7})
+    capped = emulator.zomro(func="instances", auth=sid, p_cnt="1000")["doc"]
+    assert len(capped["elem"]) == 7 and capped["p_cnt"]["$"] == "7"
 
 
 def test_session_expiry_by_control_and_by_idle_ttl(emulator):
     sid = emulator.zomro_login()
     assert "error" not in emulator.zomro(func="instances", auth=sid)["doc"]
     emulator.expire_sessions()
-    assert err(emulator.zomro(func="instances", auth=sid))["$type"] == "auth"
+    assert err(emulator.zomro(func="instances", auth=sid))["$type"] == "access"
     # authinfo does not depend on sessions
     assert "error" not in emulator.zomro(func="instances", authinfo="demo:demo-password")["doc"]
     emulator.config(session_ttl=0.6)
@@ -100,24 +113,24 @@ def test_session_expiry_by_control_and_by_idle_ttl(emulator):
         time.sleep(0.25)
         assert "error" not in emulator.zomro(func="instances", auth=sid)["doc"]
     time.sleep(0.8)
-    assert err(emulator.zomro(func="instances", auth=sid))["$object"] == "session"
+    assert err(emulator.zomro(func="instances", auth=sid))["$type"] == "access"
     # the clock control ages sessions too
     emulator.config(session_ttl=3600)
     sid = emulator.zomro_login()
     emulator.advance(3500)
     assert "error" not in emulator.zomro(func="instances", auth=sid)["doc"]
     emulator.advance(3601)
-    assert err(emulator.zomro(func="instances", auth=sid))["$object"] == "session"
+    assert err(emulator.zomro(func="instances", auth=sid))["$type"] == "access"
 
 
 def test_rescue_preview_lists_the_documented_images(emulator):
     sid = emulator.zomro_login()
     doc = emulator.zomro(func="instances.fleio.rescue", auth=sid, elid=ELID)["doc"]
     zone, boot = doc["slist"]
-    assert zone == {"$name": "zone", "val": [{"$key": "pub", "$": "pub"}, {"$key": "own", "$": "own"}]}
+    assert zone == {"$name": "zone", "val": [{"$key": z, "$": z} for z in ("pub", "own", "shr")]}
     assert boot["$name"] == "select_boot"
     assert [(v["$depend"], v["$key"], v["$"]) for v in boot["val"]] == DOC_IMAGES
-    assert boot["val"][-1]["$name"] == "foo"
+    assert boot["val"][-2]["$name"] == "foo"
     assert status(emulator, sid) == "active"  # a preview changes nothing
 
 
@@ -130,7 +143,7 @@ def test_rescue_and_unrescue_lifecycle(emulator):
     assert status(emulator, sid) == "rescuing"
     again = emulator.zomro(func="instances.fleio.rescue", auth=sid, elid=ELID, sok="ok",
                            select_boot=UBUNTU_2204, zone="pub")
-    assert err(again)["$object"] == "fotbo_status"
+    assert err(again)["$object"] == "instance_status"
     emulator.advance(60)
     assert status(emulator, sid) == "rescued"
     again = emulator.zomro(func="instances.fleio.rescue", auth=sid, elid=ELID, sok="ok",
@@ -140,7 +153,7 @@ def test_rescue_and_unrescue_lifecycle(emulator):
     assert status(emulator, sid) == "unrescuing"
     emulator.advance(60)
     assert status(emulator, sid) == "active"
-    assert err(emulator.zomro(func="instances.fleio.unrescue", auth=sid, elid=ELID))["$object"] == "fotbo_status"
+    assert err(emulator.zomro(func="instances.fleio.unrescue", auth=sid, elid=ELID))["$object"] == "instance_status"
 
 
 def test_rescue_from_stopped_with_own_image(emulator):
@@ -174,3 +187,56 @@ def test_rescue_parameter_errors(emulator):
     assert (e["$type"], e["$object"]) == ("missed", "func")
     assert status(emulator, sid) == "active"
     assert emulator.mutating() and all(m["func"] != "instances" for m in emulator.mutating())
+
+
+def zomro_sim(emu, **settings):
+    return emu._sim("POST", "zomro", json=settings)
+
+
+def test_legacy_shape_switch(emulator):
+    """The shape before 2024-05-16: fotbo_status in lower case, no item_status, "auth" session errors."""
+    assert emulator._sim("GET", "zomro")["legacy_shape"] is False
+    zomro_sim(emulator, legacy_shape=True)
+    sid = emulator.zomro_login()
+    elem = emulator.zomro(func="instances", auth=sid)["doc"]["elem"][0]
+    assert elem["fotbo_status"] == {"$": "active"} and "instance_status" not in elem and "item_status" not in elem
+    assert err(emulator.zomro(func="instances", auth="deadbeef")) ["$type"] == "auth"
+    emulator.reset()  # the switches go back to the real shapes
+    assert emulator._sim("GET", "zomro")["legacy_shape"] is False
+
+
+def test_two_factor_account(emulator):
+    zomro_sim(emulator, two_factor=True)
+    sid = emulator.zomro_login()  # func=auth answers a (provisional) session as usual
+    assert emulator.zomro(func="whoami", auth=sid) == {"doc": {"ok": {"$": "func=totp.confirm"}}}
+    assert err(emulator.zomro(func="instances", auth=sid))["$type"] == "access"
+    assert err(emulator.zomro(func="totp.confirm", auth=sid, sok="ok", qrcode="000000"))["$object"] == "qrcode"
+    full = emulator.zomro(func="totp.confirm", auth=sid, sok="ok", clicked_button="ok", qrcode="123456")
+    new_sid = full["doc"]["auth"]["$id"]
+    assert new_sid != sid
+    assert "error" not in emulator.zomro(func="instances", auth=new_sid)["doc"]
+    assert "user" in emulator.zomro(func="whoami", auth=new_sid)["doc"]
+
+
+def test_power_functions(emulator):
+    emulator.config(build_seconds=60)
+    sid = emulator.zomro_login()
+    assert err(emulator.zomro(func="service.start", auth=sid, elid=ELID))["$object"] == "instance_status"
+    assert emulator.zomro(func="service.stop", auth=sid, elid=ELID) == {"doc": {"ok": {"$": "ok"}}}
+    assert status(emulator, sid) == "stopping"
+    assert instances(emulator, sid)[ELID]["instance_status"] == "Stopping"
+    emulator.advance(60)
+    assert status(emulator, sid) == "stopped"
+    assert err(emulator.zomro(func="service.reboot", auth=sid, elid=ELID))["$type"] == "value"
+    assert "error" not in emulator.zomro(func="service.start", auth=sid, elid=ELID)["doc"]
+    assert status(emulator, sid) == "starting"
+    emulator.advance(60)
+    assert "error" not in emulator.zomro(func="service.reboot", auth=sid, elid=ELID)["doc"]
+    assert status(emulator, sid) == "rebooting"
+    emulator.advance(60)
+    assert "error" not in emulator.zomro(func="service.hardreboot", auth=sid, elid=ELID)["doc"]
+    assert status(emulator, sid) == "rebooting"
+    emulator.advance(60)
+    assert status(emulator, sid) == "active"
+    assert err(emulator.zomro(func="service.stop", auth=sid, elid="999"))["$object"] == "elid"
+    assert [m["func"] for m in emulator.mutating()].count("service.stop") == 2

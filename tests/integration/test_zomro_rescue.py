@@ -32,7 +32,10 @@ def api_instance(emulator, elid=ELID):
     doc = emulator.zomro(func="instances", authinfo="%s:%s" % (emulator.zomro_user, emulator.zomro_password))
     for elem in doc["doc"]["elem"]:
         if elem["id"]["$"] == elid:
-            return dict((k, v["$"]) for k, v in elem.items())
+            item = dict((k, v["$"]) for k, v in elem.items())
+            # The state as the panel reads it (getInstanceMainInfo.js: instance_status, trimmed, lower case).
+            item["state"] = item["instance_status"].strip().lower()
+            return item
     return None
 
 
@@ -55,7 +58,7 @@ def rescued(emulator, settle=True):
                          select_boot=UBUNTU, zone="pub")
     assert "error" not in doc["doc"], doc
     deadline = time.monotonic() + 10
-    while settle and api_instance(emulator)["fotbo_status"] != "rescued":
+    while settle and api_instance(emulator)["state"] != "rescued":
         assert time.monotonic() < deadline, "the instance did not become rescued"
         time.sleep(0.05)
     return sid
@@ -69,7 +72,8 @@ def test_enable_by_name_then_idempotent(emulator):
     assert res["rescue"] == {"enabled": True, "image": UBUNTU, "zone": "pub", "status": "rescued"}
     assert res["instance"]["id"] == ELID and res["instance"]["rescue_status"] == "rescued"
     assert res["instance"]["name"] == NAME and res["instance"]["ip"] == "185.117.152.17"
-    assert res["actions"] == ["enable rescue mode with image Ubuntu 22.04 (%s, zone pub)" % UBUNTU]
+    assert res["actions"] == ["enable rescue mode with image Ubuntu 22.04 (%s, zone pub)" % UBUNTU,
+                              "wait until the instance is rescued"]
     calls = rescue_calls(emulator)
     assert len(calls) == 1
     assert calls[0]["form"]["select_boot"] == UBUNTU and calls[0]["form"]["zone"] == "pub"
@@ -77,7 +81,7 @@ def test_enable_by_name_then_idempotent(emulator):
     assert len(previews(emulator)) == 1
     assert funcs(emulator)[:4] == ["auth", "instances", "instances.fleio.rescue", "instances.fleio.rescue"]
     assert RESCUE_PASSWORD not in res.output and emulator.zomro_password not in res.output
-    assert api_instance(emulator)["fotbo_status"] == "rescued"
+    assert api_instance(emulator)["state"] == "rescued"
 
     # Second run with username/password: a login plus one read, nothing else.
     emulator.clear_journal()
@@ -123,8 +127,8 @@ def test_enable_from_stopped_by_own_image_name(emulator):
     elid = emulator.seed(zomro_instances=1, zomro_status="stopped")["zomro_instances"][0]
     res = ok(rescue(emulator, instance=elid, image="foo"))
     assert res["changed"] is True and res["rescue"]["image"] == OWN and res["rescue"]["zone"] == "own"
-    assert api_instance(emulator, elid)["fotbo_status"] == "rescued"
-    assert api_instance(emulator)["fotbo_status"] == "active"  # the other instance is untouched
+    assert api_instance(emulator, elid)["state"] == "rescued"
+    assert api_instance(emulator)["state"] == "active"  # the other instance is untouched
 
 
 def test_wrong_image_name_lists_available_images(emulator):
@@ -204,11 +208,11 @@ def test_disable_then_idempotent(emulator):
     rescued(emulator)
     emulator.clear_journal()
     res = ok(rescue(emulator, instance=NAME, state="disabled"))
-    assert res["changed"] is True and res["actions"] == ["disable rescue mode"]
+    assert res["changed"] is True and res["actions"] == ["disable rescue mode", "wait until the instance is active"]
     assert res["rescue"] == {"enabled": False, "image": None, "zone": None, "status": "active"}
     unrescues = [e for e in emulator.journal() if e["func"] == "instances.fleio.unrescue"]
     assert len(unrescues) == 1 and unrescues[0]["form"]["elid"] == ELID
-    assert api_instance(emulator)["fotbo_status"] == "active"
+    assert api_instance(emulator)["state"] == "active"
 
     creds, dummy = token_auth(emulator)
     again = ok(rescue(emulator, creds=creds, instance=NAME, state="disabled"))
@@ -228,7 +232,7 @@ def test_check_mode_and_diff_enable(emulator):
     assert res["rescue"]["status"] == "active"
     assert emulator.mutating() == []
     assert len(previews(emulator)) == 1  # the preview only reads
-    assert api_instance(emulator)["fotbo_status"] == "active"
+    assert api_instance(emulator)["state"] == "active"
 
     # The same with --diff for real: same diff, then no change and an empty diff.
     real = ok(rescue(emulator, diff=True, instance=ELID, image="Debian 12"))
@@ -241,7 +245,7 @@ def test_check_mode_disable(emulator):
     rescued(emulator)
     emulator.clear_journal()
     res = ok(rescue(emulator, check=True, diff=True, instance=ELID, state="disabled"))
-    assert res["changed"] is True and res["actions"] == ["disable rescue mode"]
+    assert res["changed"] is True and res["actions"] == ["disable rescue mode", "wait until the instance is active"]
     assert res["diff"]["before"]["enabled"] is True and res["diff"]["after"]["enabled"] is False
     assert emulator.mutating() == []
 
@@ -276,7 +280,7 @@ def test_expired_session_without_credentials_fails_clearly(emulator):
     emulator.expire_sessions()
     res = failed(rescue(emulator, creds=creds, instance=ELID, image="Ubuntu 22.04"))
     assert "auth_token has expired" in res["msg"] and "username and password" in res["msg"]
-    assert res["failure"]["code"] == "auth"
+    assert res["failure"]["code"] == "access"
     assert funcs(emulator) == ["instances"]
     assert sid not in res.output
 

@@ -102,5 +102,6 @@ def all_instances(emulator, region="LON1"):
 
 
 def zomro_instances(emulator):
-    doc = emulator.zomro(func="instances", authinfo="%s:%s" % (emulator.zomro_user, emulator.zomro_password))
+    doc = emulator.zomro(func="instances", p_cnt="1000",
+                         authinfo="%s:%s" % (emulator.zomro_user, emulator.zomro_password))
     return [dict((k, v.get("$") if isinstance(v, dict) else v) for k, v in e.items()) for e in doc["doc"]["elem"]]

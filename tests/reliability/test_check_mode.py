@@ -46,7 +46,7 @@ def build_world(emu):
                     zone=image["$depend"], authinfo=auth)["doc"]
     assert "error" not in doc, doc
     wait_until(lambda: [e for e in emu.zomro(func="instances", authinfo=auth)["doc"]["elem"]
-                        if e["id"]["$"] == w["rescued"]][0]["fotbo_status"]["$"] == "rescued")
+                        if e["id"]["$"] == w["rescued"]][0]["instance_status"]["$"].lower() == "rescued")
     emu.clear_journal()
     return w
 

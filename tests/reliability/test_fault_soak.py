@@ -190,7 +190,7 @@ def test_fault_soak(emulator):
 
     zomro = dict((z["id"], z) for z in zomro_instances(emulator))
     for elid in zomro_elids:
-        assert zomro[str(elid)]["fotbo_status"] == "active", zomro[str(elid)]
+        assert zomro[str(elid)]["instance_status"].lower() == "active", zomro[str(elid)]
 
 
 def _route(entry):

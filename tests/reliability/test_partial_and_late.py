@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from _common import all_instances, api_instance, clean_failure, ok, run
+from _common import ZOMRO_ELID, all_instances, api_instance, clean_failure, ok, run
 
 HOST = "late.example.com"
 CREATE = dict(hostname=HOST, size="g3.xsmall", template_id="ubuntu-jammy", api_retries=3)
@@ -103,3 +103,23 @@ def test_an_outage_shorter_than_the_wait_does_not_fail_it(emulator):
     assert result["changed"] is True and result["instance"]["status"] == "SHUTOFF"
 
 
+# -- item 3 (Zomro): a malformed 200 is never "no instances" ----------------------------------------------
+
+MALFORMED = ["empty", "empty_object", "null_items", "truncated", "html", "wrong_type"]
+
+
+@pytest.mark.parametrize("body", MALFORMED)
+def test_a_malformed_zomro_list_never_reads_as_no_instances(emulator, body):
+    emulator.faults(1.0, ["malformed"], malformed=[body], match="instances", methods=["POST"])
+    result = run(emulator, "zomro_instance_info", dict(instance=ZOMRO_ELID, api_retries=1))
+    emulator.clear_faults()
+    clean_failure(result)
+    assert "instances" not in result or result["instances"], result
+
+
+@pytest.mark.parametrize("body", ["empty", "truncated", "html"])
+def test_a_malformed_zomro_list_once_is_retried(emulator, body):
+    emulator.faults(1.0, ["malformed"], malformed=[body], match="instances", methods=["POST"], limit=1)
+    result = ok(run(emulator, "zomro_instance_info", dict(instance=ZOMRO_ELID)))
+    emulator.clear_faults()
+    assert [i["id"] for i in result["instances"]] == [ZOMRO_ELID]

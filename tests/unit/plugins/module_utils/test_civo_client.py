@@ -135,10 +135,11 @@ def test_empty_answer_is_an_empty_dict():
 
 
 def test_success_that_is_not_json_is_a_clear_error():
+    # A 200 that is not JSON is malformed: retried like a 5xx (a read), then a clear failure.
     session = FakeSession(html_response(200, "<html><body>Maintenance</body></html>"))
     with pytest.raises(ApiError) as err:
-        client(session).get("/v2/instances")
-    assert err.value.code == "invalid_response"
+        client(session, retries=0).get("/v2/instances")
+    assert err.value.code == "malformed_response"
     assert "not JSON" in str(err.value) and "Maintenance" in str(err.value)
     assert not TAG.search(str(err.value))
 
@@ -426,7 +427,7 @@ def test_resolve_unknown_names_the_choices():
     session = FakeSession(ok(SIZES))
     with pytest.raises(ApiError) as err:
         client(session).resolve("sizes", "g9.huge", what="size")
-    assert err.value.code == "size_not_found"
+    assert err.value.code == "invalid_parameter"  # refused before any change, with the valid names
     assert "g3.small" in str(err.value) and "g3.medium" in str(err.value)
 
 

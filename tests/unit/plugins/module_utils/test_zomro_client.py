@@ -159,7 +159,7 @@ INSTANCES = {"elem": [
      "ip": {"$": "203.0.113.10"}},
     {"id": {"$": "5203774"}, "servername": {"$": "db1"}, "status": {"$": "2"}, "fotbo_status": {"$": "rescued"},
      "ip": {"$": "203.0.113.11"}},
-]}
+], "p_cnt": {"$": "1000"}, "p_num": {"$": "1"}, "p_elems": {"$": "2"}}
 
 
 def login_ok(session_id):
@@ -189,8 +189,9 @@ def test_login_parses_the_session_and_later_calls_send_it():
     assert session.count == 2
     login, call = session.calls
     assert login.method == "POST" and login.url == URL
-    assert login.form == {"func": "auth", "username": USER, "password": PASSWORD, "out": "json"}
-    assert call.form == {"func": "instances", "out": "json", "auth": SESSION1}
+    assert login.form == {"func": "auth", "username": USER, "password": PASSWORD, "out": "json", "lang": "en"}
+    assert call.form == {"func": "instances", "out": "json", "lang": "en", "auth": SESSION1,
+                         "p_cnt": "1000", "p_num": "1"}
 
 
 def test_login_prefers_the_id_attribute():
@@ -261,9 +262,10 @@ def test_error_document_in_http_200_is_a_zomro_error_with_type_object_message():
     assert session.count == 1  # not an auth error: no login, no retry
     assert exc.error_type == "access" and exc.error_object == "instances.fleio.rescue"
     assert exc.status == 200
-    assert str(exc).endswith(": Rescue is not allowed while the instance is rescued")
+    assert ": Rescue is not allowed while the instance is rescued" in str(exc)
+    assert "auth_token" in str(exc)  # token only: the message says what to do if the session is the cause
     assert "[access]" in str(exc) and "instances.fleio.rescue" in str(exc)
-    assert exc.failure() == {"status": 200, "code": "access", "reason": str(exc), "object": "instances.fleio.rescue"}
+    assert exc.failure()["code"] == "access" and exc.failure()["object"] == "instances.fleio.rescue"
 
 
 def test_error_given_as_plain_text_is_still_an_error():
@@ -286,19 +288,20 @@ def test_success_is_a_document_without_error():
         {"ok": {"$": "ok"}}
 
 
-def test_body_that_is_not_json_is_a_clear_error():
-    session = FakeSession(html_response(200, "<html><body><h1>Maintenance</h1></body></html>"))
+def test_body_that_is_not_json_is_a_clear_error_after_retries():
+    session = FakeSession(handler=lambda call: html_response(200, "<html><body><h1>Maintenance</h1></body></html>"))
     with pytest.raises(ApiError) as err:
-        client(session, auth_token=SESSION1).call("instances")
-    assert err.value.code == "invalid_response"
+        client(session, retries=2, auth_token=SESSION1).call("instances")
+    assert err.value.code == "malformed_response"
+    assert session.count == 3  # a read: retried like a 5xx
     assert "Maintenance" in str(err.value) and "<" not in str(err.value)
 
 
 def test_json_without_doc_is_a_clear_error():
-    session = FakeSession(json_response(200, {"result": "ok"}))
+    session = FakeSession(handler=lambda call: json_response(200, {"result": "ok"}))
     with pytest.raises(ApiError) as err:
-        client(session, auth_token=SESSION1).call("instances")
-    assert err.value.code == "invalid_response"
+        client(session, retries=1, auth_token=SESSION1).call("instances")
+    assert err.value.code == "malformed_response"
 
 
 def test_http_error_page_is_readable():
@@ -328,13 +331,13 @@ def test_token_with_credentials_renews_once():
     assert funcs(session) == ["instances", "auth", "instances"]
 
 
-def test_a_second_auth_error_surfaces():
+def test_a_second_auth_error_surfaces_after_whoami_says_it_is_not_two_factor():
     session = FakeSession(login_ok(SESSION1), zomro_doc(SESSION_EXPIRED), login_ok(SESSION2),
-                          zomro_doc(SESSION_EXPIRED), login_ok("never-used"), zomro_doc(INSTANCES))
+                          zomro_doc(SESSION_EXPIRED), zomro_doc({"user": {"$": USER}}), zomro_doc(INSTANCES))
     with pytest.raises(ZomroError) as err:
         client(session).list_instances()
     assert err.value.error_type == "auth"
-    assert funcs(session) == ["auth", "instances", "auth", "instances"]
+    assert funcs(session) == ["auth", "instances", "auth", "instances", "whoami"]
 
 
 def test_relogin_with_a_wrong_password_surfaces_the_login_error():
@@ -422,7 +425,8 @@ def test_rescue_preview_is_one_safe_request_without_sok():
     images, zones = client(session, auth_token=SESSION1).rescue_images(int(ELID))
     assert len(images) == 15 and zones == ["pub", "own"]
     assert session.count == 1
-    assert session.calls[0].form == {"func": "instances.fleio.rescue", "elid": ELID, "out": "json", "auth": SESSION1}
+    assert session.calls[0].form == {"func": "instances.fleio.rescue", "elid": ELID, "out": "json", "lang": "en",
+                                     "auth": SESSION1}
 
 
 # -- instances ---------------------------------------------------------------------------------------
@@ -437,7 +441,8 @@ def test_find_instance_by_elid_or_name():
 
 
 def test_ambiguous_instance_name_fails_with_the_ids():
-    doc = {"elem": [{"id": {"$": "1"}, "servername": {"$": "web"}}, {"id": {"$": "2"}, "servername": {"$": "web"}}]}
+    doc = {"elem": [{"id": {"$": "1"}, "servername": {"$": "web"}}, {"id": {"$": "2"}, "servername": {"$": "web"}}],
+           "p_elems": {"$": "2"}}
     session = FakeSession(zomro_doc(doc))
     with pytest.raises(ApiError) as err:
         client(session, auth_token=SESSION1).find_instance("web")

@@ -45,12 +45,20 @@ class FakeAnsibleModule(object):
         self.check_mode = self.check
         self._diff = True
         self._name = "test"
+        self.warnings = []
+
+    def warn(self, msg):
+        self.warnings.append(msg)
 
     def exit_json(self, **result):
+        if self.warnings:
+            result["warnings"] = list(self.warnings)
         raise Exited(result)
 
     def fail_json(self, **result):
         result["failed"] = True
+        if self.warnings:
+            result["warnings"] = list(self.warnings)
         raise Exited(result)
 
 
@@ -81,6 +89,7 @@ class FakeCivo(object):
 
     region = "LON1"
     path = staticmethod(CivoClient.path)
+    settle_race = CivoClient.settle_race
 
     def __init__(self, instances=(), recovery=None, snapshots=(), isnaps=None):
         self.instances = dict((i["id"], copy.deepcopy(i)) for i in instances)

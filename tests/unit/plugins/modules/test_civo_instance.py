@@ -17,7 +17,7 @@ from ansible_collections.vmops.cloud.plugins.module_utils._http import (
     ApiError,
     InvalidParameterError,
 )
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, decode_script
 from ansible_collections.vmops.cloud.plugins.modules import civo_instance as ci
 from ansible_collections.vmops.cloud.plugins.modules.civo_instance import CivoInstance
 
@@ -87,7 +87,7 @@ class FakeCivo(CivoClient):
     def mutating(self):
         return [r for r in self.requests if r[0] != "GET"]
 
-    def request(self, method, path, params=None, data=None, safe=None, region=True):
+    def request(self, method, path, params=None, data=None, safe=None, region=True, check=None):
         self.requests.append((method, path, data))
         parts = path.split("/")[2:]
         if method == "GET" and parts[0] in LISTS:
@@ -150,6 +150,7 @@ def make(client=None, **params):
     mod.params = dict(DEFAULTS, **params)
     mod._client = client if client is not None else FakeCivo([DOC_INSTANCE])
     mod.initial_password = None
+    mod.race_lost = None
     mod.create_body = mod.firewall = mod.new_size = None
     return mod
 
@@ -187,10 +188,10 @@ def test_same_tags_ignores_order_and_duplicates():
 
 
 def test_decode_script():
-    assert ci.decode_script("SGVsbG8gd29ybGQh") == "Hello world!"
-    assert ci.decode_script("") == ""
-    assert ci.decode_script(None) == ""
-    assert ci.decode_script("not base64!") == "not base64!"
+    assert decode_script("SGVsbG8gd29ybGQh") == "Hello world!"
+    assert decode_script("") == ""
+    assert decode_script(None) == ""
+    assert decode_script("not base64!") == "not base64!"
 
 
 def test_summary():
@@ -278,10 +279,12 @@ def test_every_differing_attribute_is_reported():
         id=INSTANCE_ID, hostname="renamed", template_id="ubuntu-jammy", network_id="backend",
         ssh_key_id="other-key", initial_user="admin", script="echo hi", public_ip="none", reverse_dns="x.example"),
         resolve)
+    # public_ip=none on an instance with a public IP is a warning, not a conflict (Civo gives the first
+    # instance of a network a public IP anyway, terraform-provider-civo #357).
     assert [c[0] for c in conflicts] == ["hostname", "template_id", "network_id", "ssh_key_id", "initial_user",
-                                         "script", "public_ip", "reverse_dns"]
+                                         "script", "reverse_dns"]
     message = ci.conflicts_message(DOC_INSTANCE, conflicts)
-    for name in ("hostname", "template_id", "network_id", "ssh_key_id", "initial_user", "script", "public_ip",
+    for name in ("hostname", "template_id", "network_id", "ssh_key_id", "initial_user", "script",
                  "reverse_dns"):
         assert name in message
     assert "in place" in message and INSTANCE_ID in message
@@ -446,7 +449,9 @@ def test_present_does_not_touch_the_power_state():
 
 def test_absent_plans_a_delete():
     plan = make(hostname="test", state="absent").plan(instance())
-    assert plan.actions == ["delete instance test (%s)" % INSTANCE_ID]
+    # Civo deletes asynchronously: the wait is its own step.
+    assert plan.actions == ["delete instance test (%s)" % INSTANCE_ID,
+                            "wait for instance test (%s) to be gone" % INSTANCE_ID]
     assert plan.after == {"state": "absent"}
 
 
@@ -489,7 +494,7 @@ def test_create_resolves_names_to_ids():
     mod = make(client=client, hostname="web", size="g3.small", template_id="ubuntu-jammy", firewall_id="default",
                ssh_key_id="deploy-key", tags=["a", "b"], initial_user="admin", script="echo hi")
     plan = mod.plan(None)
-    assert plan.actions == ["create instance web (g3.small, ubuntu-jammy)"]
+    assert plan.actions == ["create instance web (g3.small, ubuntu-jammy)", "wait for instance web to be ACTIVE"]
     assert mod.create_body == {
         "hostname": "web", "size": "g3.small", "template_id": JAMMY, "network_id": NET, "firewall_id": FW_DEFAULT,
         "ssh_key_id": KEY, "public_ip": "create", "initial_user": "admin", "script": "echo hi", "tags": "a b"}
@@ -498,7 +503,7 @@ def test_create_resolves_names_to_ids():
     assert client.mutating == []
 
 
-def test_create_sends_ids_without_lookups():
+def test_create_checks_ids_against_the_account_lists_without_changing_anything():
     client = FakeCivo()
     mod = make(client=client, hostname="web", size="g3.small", template_id=JAMMY, network_id=OTHER_NET,
                firewall_id=FW_OTHER_NET, ssh_key_id=KEY, public_ip="none", wait=False)
@@ -506,7 +511,10 @@ def test_create_sends_ids_without_lookups():
     assert mod.create_body["template_id"] == JAMMY and mod.create_body["network_id"] == OTHER_NET
     assert mod.create_body["public_ip"] == "none"
     assert plan.after["status"] == "BUILDING"
-    assert client.requests == []
+    # An id is checked too (issue 17 item 6): only reads, before any change.
+    assert client.mutating == []
+    assert sorted(p for m, p, d in client.requests) == ["/v2/disk_images", "/v2/firewalls", "/v2/networks",
+                                                        "/v2/sizes", "/v2/sshkeys"]
 
 
 def test_create_returns_the_password_once_and_strips_it_from_the_instance():
@@ -517,8 +525,11 @@ def test_create_returns_the_password_once_and_strips_it_from_the_instance():
     result = mod.result(current, plan)
     assert result["initial_password"] == "s3cret"
     assert "initial_password" not in result["instance"]
-    # One GET: the default network (the API requires a network_id).
-    assert [(m, p) for m, p, d in client.requests] == [("GET", "/v2/networks"), ("POST", "/v2/instances")]
+    # The size and image are checked, the default network read (the API requires a network_id); after the
+    # POST one list looks for a concurrent run's instance of the same hostname.
+    assert [(m, p) for m, p, d in client.requests] == [
+        ("GET", "/v2/sizes"), ("GET", "/v2/disk_images"), ("GET", "/v2/networks"), ("POST", "/v2/instances"),
+        ("GET", "/v2/instances")]
 
 
 def test_lost_create_is_adopted_not_sent_twice():
@@ -527,12 +538,14 @@ def test_lost_create_is_adopted_not_sent_twice():
     # The server applied the lost create: the instance exists when the module looks.
     client.instances[INSTANCE_ID] = instance(hostname="web", status="BUILDING")
     mod = make(client=client, hostname="web", size="g3.small", template_id=JAMMY, network_id=NET, wait=False)
-    current = mod.apply(mod.plan(None), None)
+    plan = mod.plan(None)
+    current = mod.apply(plan, None)
     assert current["id"] == INSTANCE_ID
-    assert [m for m, p, d in client.requests] == ["POST", "GET"]
+    assert [m for m, p, d in client.requests if not p.startswith(("/v2/sizes", "/v2/disk_images", "/v2/networks"))] == ["POST", "GET"]
     assert mod.module.warnings and "adopted" in mod.module.warnings[0]
     assert mod.initial_password == "foobar"
-    assert "initial_password" not in current
+    # The step keeps the password (a later failure still reports it); the result never shows it in the instance.
+    assert "initial_password" not in mod.result(current, plan)["instance"]
 
 
 def test_lost_create_not_applied_is_sent_again():
@@ -541,8 +554,10 @@ def test_lost_create_not_applied_is_sent_again():
     mod = make(client=client, hostname="web", size="g3.small", template_id=JAMMY, network_id=NET, wait=False)
     current = mod.apply(mod.plan(None), None)
     assert current["hostname"] == "web"
-    # looked ADOPT_LOOKS times over a bounded window (issue 14.4) before sending again
-    assert [m for m, p, d in client.requests] == ["POST"] + ["GET"] * ADOPT_LOOKS + ["POST"]
+    # looked ADOPT_LOOKS times over a bounded window (issue 14.4) before sending again; after the create one
+    # more list looks for a concurrent run's instance of the same hostname (issue 14.2).
+    assert [m for m, p, d in client.requests if not p.startswith(("/v2/sizes", "/v2/disk_images", "/v2/networks"))] == (
+        ["POST"] + ["GET"] * ADOPT_LOOKS + ["POST", "GET"])
 
 
 # -- applying -------------------------------------------------------------------------------

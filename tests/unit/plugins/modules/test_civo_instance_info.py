@@ -42,7 +42,7 @@ class PagedCivo(CivoClient):
         self.per_page = per_page
         self.requests = []
 
-    def request(self, method, path, params=None, data=None, safe=None, region=True):
+    def request(self, method, path, params=None, data=None, safe=None, region=True, check=None):
         self.requests.append((method, path, dict(params or {})))
         assert method == "GET"
         if path == "/v2/instances":

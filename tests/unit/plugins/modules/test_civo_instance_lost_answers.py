@@ -43,7 +43,7 @@ class LossyCivo(FakeCivo):
         self.status_after = status_after
         self.safe_flags = []
 
-    def request(self, method, path, params=None, data=None, safe=None, region=True):
+    def request(self, method, path, params=None, data=None, safe=None, region=True, check=None):
         if method != "GET":
             self.safe_flags.append(safe)
         if self.lose and method == self.lose[0] and path.endswith(self.lose[1]):

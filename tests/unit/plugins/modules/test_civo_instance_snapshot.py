@@ -221,7 +221,7 @@ def test_restore_to_new_hostname(monkeypatch):
                  monkeypatch=monkeypatch)
     assert result["changed"] is True
     assert fake.mutations == [("POST", RESTORE, {"overwrite_existing": False, "hostname": "copy.example.com",
-                                                 "private_ip": "192.168.1.9"})]
+                                                 "private_ipv4": "192.168.1.9"})]
     assert result["restore"]["id"] == "r1"
     assert result["instance"]["id"] == NEW and result["instance"]["status"] == "ACTIVE"
     assert "initial_password" not in result["instance"]
@@ -246,7 +246,8 @@ def test_overwrite_is_always_a_change_and_waits_for_the_rebuild(monkeypatch):
 
     def get_instance(instance_id):
         polls["n"] += 1
-        fake.instances[IID]["status"] = "BUILDING" if polls["n"] == 1 else "ACTIVE"
+        # Read once settled before the request, then busy with the restore, then ACTIVE again.
+        fake.instances[IID]["status"] = "BUILDING" if polls["n"] == 2 else "ACTIVE"
         return real(instance_id)
 
     fake.get_instance = get_instance
@@ -255,7 +256,7 @@ def test_overwrite_is_always_a_change_and_waits_for_the_rebuild(monkeypatch):
                  monkeypatch=monkeypatch)
     assert result["changed"] is True
     assert fake.mutations == [("POST", RESTORE, {"overwrite_existing": True})]
-    assert result["instance"]["status"] == "ACTIVE" and polls["n"] == 2
+    assert result["instance"]["status"] == "ACTIVE" and polls["n"] == 3
 
 
 def test_overwrite_in_check_mode_sends_nothing(monkeypatch):

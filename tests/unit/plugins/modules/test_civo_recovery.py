@@ -11,16 +11,17 @@ import pytest
 
 from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError
 from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, parse_bool
-from ansible_collections.vmops.cloud.plugins.modules.civo_recovery import CivoRecovery, effective_mode, plan_recovery
+from ansible_collections.vmops.cloud.plugins.modules.civo_recovery import CivoRecovery, plan_recovery
 from ansible_collections.vmops.cloud.tests.unit.plugins.modules._civo_harness import FakeCivo, run
 
 IID = "4a07ac84-70f8-11e5-8fe9-5cf9389be614"
 PATH = "/v2/instances/%s/recovery" % IID
-REBOOT = "/v2/instances/%s/reboots" % IID
+REBOOT = "/v2/instances/%s/hard_reboots" % IID
 
 
-def instance(status="ACTIVE", effective=False, **extra):
-    inst = {"id": IID, "hostname": "web1.example.com", "status": status, "recovery_mode": effective}
+def instance(status="ACTIVE", **extra):
+    # A real instance has no field that shows the recovery mode in effect (civogo Instance).
+    inst = {"id": IID, "hostname": "web1.example.com", "status": status}
     inst.update(extra)
     return inst
 
@@ -51,7 +52,8 @@ class RecoveryTransport(object):
         resp = requests.Response()
         resp.status_code = 200
         resp._content = json.dumps(self.body).encode()
-        return resp
+        check = kw.get("check")
+        return check(resp) if check else resp
 
 
 @pytest.mark.parametrize("body, expected", [
@@ -71,47 +73,59 @@ def test_client_get_recovery_refuses_garbage():
     assert err.value.code == "invalid_response"
 
 
-def test_effective_mode():
-    assert effective_mode({"recovery_mode": True}) is True
-    assert effective_mode({"recovery_mode": "false"}) is False
-    assert effective_mode({"status": "ACTIVE"}) is None
-
-
-def cur(enabled, effective):
-    return {"enabled": enabled, "effective": effective}
-
-
-@pytest.mark.parametrize("current, desired, reboot, steps, after_needed", [
-    # already as wanted
-    (cur(True, True), True, False, [], False),
-    (cur(False, False), False, True, [], False),
-    # request changed, reboot pending
-    (cur(False, False), True, False, ["set"], True),
-    (cur(False, False), True, True, ["set", "reboot"], False),
-    (cur(True, True), False, True, ["set", "reboot"], False),
-    # requested already, not yet in effect: only a reboot is missing
-    (cur(True, False), True, False, [], True),
-    (cur(True, False), True, True, ["reboot"], False),
-    # requested back to what is in effect: no reboot needed
-    (cur(True, False), False, True, ["set"], False),
-    # the API does not show the mode in effect
-    (cur(False, None), True, True, ["set", "reboot"], False),
-    (cur(True, None), True, True, [], False),
-    (cur(False, None), True, False, ["set"], True),
+@pytest.mark.parametrize("requested, desired, reboot, force, steps, required, warns", [
+    # the request changes: only this run knows a reboot is due
+    (False, True, False, False, ["set"], True, False),
+    (False, True, True, False, ["set", "reboot"], False, False),
+    (True, False, True, False, ["set", "reboot"], False, False),
+    # the request already matches: whether it is in effect is unknown, never "no reboot needed"
+    (True, True, False, False, [], None, False),
+    (True, True, True, False, [], None, True),
+    (False, False, True, False, [], None, True),
+    # force_reboot reboots in any case
+    (True, True, False, True, ["reboot"], False, False),
+    (False, True, False, True, ["set", "reboot"], False, False),
 ])
-def test_plan_recovery(current, desired, reboot, steps, after_needed):
-    planned, needed = plan_recovery(current, desired, reboot)
+def test_plan_recovery(requested, desired, reboot, force, steps, required, warns):
+    planned, needed, warning = plan_recovery(requested, desired, reboot, force)
     assert [kind for kind, dummy in planned] == steps
-    assert needed is after_needed
+    assert needed is required
+    assert bool(warning) is warns
+    if warning:
+        assert "force_reboot" in warning
 
 
-def test_noop_by_id_reads_instance_and_mode_only(monkeypatch):
-    client = FakeCivo([instance(effective=True)], recovery={IID: True})
-    result = run(CivoRecovery, client, dict(instance=IID, reboot=True), monkeypatch=monkeypatch)
+def test_noop_by_id_reads_instance_and_mode_only_and_never_claims_the_mode_in_effect(monkeypatch):
+    client = FakeCivo([instance()], recovery={IID: True})
+    result = run(CivoRecovery, client, dict(instance=IID), monkeypatch=monkeypatch)
     assert result["changed"] is False and result["actions"] == []
-    assert result["recovery"]["enabled"] is True and result["recovery"]["effective"] is True
-    assert result["reboot_required"] is False
+    assert result["recovery"]["enabled"] is True and result["recovery"]["effective"] is None
+    assert result["reboot_required"] is None
     assert client.calls == [("get_instance", IID), ("get_recovery", IID)]
+
+
+def test_reboot_asked_but_request_already_matching_warns_and_sends_nothing(monkeypatch):
+    # An earlier run failed between the PUT and the reboot: the module must not claim all is well.
+    client = FakeCivo([instance()], recovery={IID: True})
+    result = run(CivoRecovery, client, dict(instance=IID, reboot=True), monkeypatch=monkeypatch)
+    assert result["changed"] is False and client.mutations == []
+    assert result["reboot_required"] is None and result["recovery"]["effective"] is None
+    assert len(result["warnings"]) == 1 and "force_reboot" in result["warnings"][0]
+
+
+def test_force_reboot_reboots_when_the_request_already_matches(monkeypatch):
+    client = FakeCivo([instance()], recovery={IID: True})
+
+    def rebooted(data):
+        client.instances[IID].update(status="ACTIVE")
+
+    client.on_send[("POST", REBOOT)] = rebooted
+    result = run(CivoRecovery, client, dict(instance=IID, force_reboot=True), monkeypatch=monkeypatch)
+    assert result["changed"] is True
+    assert result["actions"] == ["reboot the instance so that recovery mode takes effect",
+                                 "wait for the instance to be ACTIVE in recovery mode"]
+    assert client.mutations == [("POST", REBOOT, None)]
+    assert result["recovery"]["effective"] is True and result["reboot_required"] is False
 
 
 def test_enable_without_reboot_says_reboot_required(monkeypatch):
@@ -120,7 +134,7 @@ def test_enable_without_reboot_says_reboot_required(monkeypatch):
     assert result["changed"] is True
     assert result["actions"] == ["enable recovery mode"]
     assert result["reboot_required"] is True
-    assert result["recovery"]["enabled"] is True and result["recovery"]["effective"] is False
+    assert result["recovery"]["enabled"] is True and result["recovery"]["effective"] is None
     assert client.mutations == [("PUT", PATH, None)]
     assert result["diff"]["before"]["enabled"] is False and result["diff"]["after"]["enabled"] is True
 
@@ -129,36 +143,30 @@ def test_check_mode_sends_nothing(monkeypatch):
     client = FakeCivo([instance()], recovery={IID: False})
     result = run(CivoRecovery, client, dict(instance=IID, reboot=True), check=True, monkeypatch=monkeypatch)
     assert result["changed"] is True
-    assert len(result["actions"]) == 2
+    assert len(result["actions"]) == 3
     assert client.mutations == []
     assert result["recovery"]["enabled"] is True and result["recovery"]["effective"] is True
     assert result["reboot_required"] is False
 
 
 def test_disable_uses_delete(monkeypatch):
-    client = FakeCivo([instance(effective=True)], recovery={IID: True})
+    client = FakeCivo([instance()], recovery={IID: True})
     result = run(CivoRecovery, client, dict(instance="web1.example.com", state="disabled"), monkeypatch=monkeypatch)
     assert result["actions"] == ["disable recovery mode"]
     assert client.mutations == [("DELETE", PATH, None)]
     assert result["reboot_required"] is True
 
 
-def test_reboot_and_wait_until_effective(monkeypatch):
-    client = FakeCivo([instance()], recovery={IID: True})
-
-    def rebooted(data):
-        client.instances[IID].update(status="ACTIVE", recovery_mode=True)
-
-    client.on_send[("POST", REBOOT)] = rebooted
+def test_change_then_reboot_and_wait(monkeypatch):
+    client = FakeCivo([instance()], recovery={IID: False})
     result = run(CivoRecovery, client, dict(instance=IID, reboot=True), monkeypatch=monkeypatch)
     assert result["changed"] is True
-    assert result["actions"] == ["reboot the instance so that recovery mode takes effect"]
-    assert client.mutations == [("POST", REBOOT, None)]
+    assert client.mutations == [("PUT", PATH, None), ("POST", REBOOT, None)]
     assert result["recovery"]["effective"] is True and result["recovery"]["status"] == "ACTIVE"
     assert result["reboot_required"] is False
 
 
-def test_lost_reboot_is_adopted_when_the_instance_is_rebooting(monkeypatch):
+def test_lost_reboot_is_adopted_when_the_settled_instance_is_now_rebooting(monkeypatch):
     client = FakeCivo([instance()], recovery={IID: True})
     client.ambiguous[("POST", REBOOT)] = 1
 
@@ -166,17 +174,45 @@ def test_lost_reboot_is_adopted_when_the_instance_is_rebooting(monkeypatch):
         client.instances[IID].update(status="REBOOTING")
 
     client.on_send[("POST", REBOOT)] = rebooting
-    result = run(CivoRecovery, client, dict(instance=IID, reboot=True, wait=False), monkeypatch=monkeypatch)
-    assert result["changed"] is True, result
+    result = run(CivoRecovery, client, dict(instance=IID, force_reboot=True, wait=False), monkeypatch=monkeypatch)
+    assert result["changed"] is True and result["adopted"] is True, result
     assert client.mutations == [("POST", REBOOT, None)]  # not sent twice
 
 
 def test_lost_reboot_that_did_not_apply_is_sent_again(monkeypatch):
     client = FakeCivo([instance()], recovery={IID: True})
     client.ambiguous[("POST", REBOOT)] = 1
-    result = run(CivoRecovery, client, dict(instance=IID, reboot=True, wait=False), monkeypatch=monkeypatch)
-    assert result["changed"] is True, result
+    result = run(CivoRecovery, client, dict(instance=IID, force_reboot=True, wait=False), monkeypatch=monkeypatch)
+    assert result["changed"] is True and result["adopted"] is False, result
     assert client.mutations == [("POST", REBOOT, None), ("POST", REBOOT, None)]
+
+
+def test_busy_instance_is_not_proof_a_lost_reboot_was_applied(monkeypatch):
+    # Issue 14 item 5: the instance is REBOOTING from something else when the run starts.  The module waits
+    # for it to settle before sending; a reboot lost afterwards is not adopted because of the earlier state.
+    client = FakeCivo([instance(status="REBOOTING")], recovery={IID: False})
+    reads = []
+    real = client.get_instance
+
+    def get_instance(instance_id):
+        reads.append(instance_id)
+        if len(reads) >= 3:
+            client.instances[IID]["status"] = "ACTIVE"
+        return real(instance_id)
+
+    client.get_instance = get_instance
+    client.ambiguous[("POST", REBOOT)] = 1
+    result = run(CivoRecovery, client, dict(instance=IID, reboot=True, wait_timeout=30), monkeypatch=monkeypatch)
+    assert result.get("failed") is not True, result
+    assert result["adopted"] is False
+    assert client.mutations == [("PUT", PATH, None), ("POST", REBOOT, None), ("POST", REBOOT, None)]
+
+
+def test_busy_instance_without_wait_fails_before_the_reboot(monkeypatch):
+    client = FakeCivo([instance(status="REBOOTING")], recovery={IID: True})
+    result = run(CivoRecovery, client, dict(instance=IID, force_reboot=True, wait=False), monkeypatch=monkeypatch)
+    assert result["failed"] is True and "REBOOTING" in result["msg"]
+    assert client.mutations == []
 
 
 def test_repeated_enable_after_lost_answer_counts_as_applied(monkeypatch):
@@ -201,20 +237,3 @@ def test_empty_instance_fails_before_any_request(monkeypatch):
     result = run(CivoRecovery, client, dict(instance="  "), monkeypatch=monkeypatch)
     assert result["failed"] is True and "instance" in result["msg"]
     assert client.calls == []
-
-
-def test_busy_instance_is_waited_for_before_planning_a_reboot(monkeypatch):
-    # A reboot from an earlier run is under way: wait for it, then nothing is left to do.
-    client = FakeCivo([instance(status="REBOOTING")], recovery={IID: True})
-    reads = []
-
-    def get_instance(instance_id):
-        reads.append(instance_id)
-        if len(reads) > 1:
-            client.instances[IID].update(status="ACTIVE", recovery_mode=True)
-        return FakeCivo.get_instance(client, instance_id)
-
-    client.get_instance = get_instance
-    result = run(CivoRecovery, client, dict(instance=IID, reboot=True), monkeypatch=monkeypatch)
-    assert result["changed"] is False, result
-    assert client.mutations == []

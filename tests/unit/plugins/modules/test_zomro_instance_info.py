@@ -70,8 +70,8 @@ def make(**params):
 
 def test_gather_all():
     result = make().gather()
-    assert result["instances"][1] == {"id": "2", "name": "db", "status": "2", "rescue_status": "rescued",
-                                      "ip": "10.0.0.2"}
+    assert result["instances"][1] == {"id": "2", "name": "db", "status": "2", "state": "rescued",
+                                      "rescue_status": "rescued", "ip": "10.0.0.2"}
     assert "rescue_images" not in result
 
 

@@ -66,7 +66,7 @@ def test_preview_single_entry_as_dict():
 
 def test_instance_summary_unwraps_and_keeps_known_fields_only():
     item = elements(INSTANCES_DOC)[0]
-    assert instance_summary(item) == {"id": "5203773", "name": "vps-1.example", "status": "2",
+    assert instance_summary(item) == {"id": "5203773", "name": "vps-1.example", "status": "2", "state": "active",
                                       "rescue_status": "active", "ip": "185.117.152.17"}
     assert instance_summary(None) is None
     assert instance_summary({"id": 7})["id"] == "7"
@@ -162,7 +162,8 @@ def test_plan_enable_from_rescuable(status):
     mod = make()
     plan = mod.plan(inst(status))
     assert plan.changed
-    assert plan.actions == ["enable rescue mode with image Ubuntu 22.04 (%s, zone pub)" % UBUNTU]
+    assert plan.actions == ["enable rescue mode with image Ubuntu 22.04 (%s, zone pub)" % UBUNTU,
+                            "wait until the instance is rescued"]
     assert plan.before == {"enabled": False, "image": None, "zone": None, "status": status}
     assert plan.after == {"enabled": True, "image": UBUNTU, "zone": "pub", "status": "rescued"}
     assert mod.client.preview_calls == 1
@@ -209,7 +210,7 @@ def test_plan_image_without_zone_in_preview_needs_zone():
 def test_plan_disable():
     mod = make(state="disabled", image=None)
     plan = mod.plan(inst("rescued"))
-    assert plan.actions == ["disable rescue mode"]
+    assert plan.actions == ["disable rescue mode", "wait until the instance is active"]
     assert plan.after["enabled"] is False and plan.after["status"] == "active"
 
 

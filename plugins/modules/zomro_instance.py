@@ -1,0 +1,350 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) vmops.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: zomro_instance
+short_description: Start, stop or restart a Zomro Cloud VPS instance
+version_added: 0.1.0
+description:
+  - Sets the power state of a Zomro (BILLmanager/Fleio) Cloud VPS instance with the functions Zomro's own panel uses,
+    C(service.start), C(service.stop) and C(service.reboot); O(hard=true) restarts with BILLmanager's
+    C(service.hardreboot).
+  - The module reads the instance first and acts only when its state differs from O(state), so a second run of
+    V(started) or V(stopped) reports no change. V(restarted) always restarts (a stopped instance is started).
+  - A power request whose answer was lost is never re-sent blindly; the instance is read again and, when it shows
+    the request's effect (V(starting), V(stopping), V(rebooting) or the final state), the request is taken as applied.
+  - The module does not create or delete instances.
+author: vmops.cloud contributors (@vmops)
+options:
+  instance:
+    description:
+      - The instance, by its id (C(elid)) or by its server name.
+      - A server name shared by several instances fails with their ids.
+    type: str
+    required: true
+  state:
+    description:
+      - V(started) starts a stopped instance (C(service.start)); an active instance is left alone.
+      - V(stopped) shuts an active instance down (C(service.stop)); a stopped instance is left alone.
+      - V(restarted) reboots an active instance (C(service.reboot), or C(service.hardreboot) with O(hard=true)) and
+        starts a stopped one. An instance already rebooting is left alone.
+      - Power actions are not possible while an instance is rescued, booted from an ISO image, resized (awaiting
+        confirmation), suspended, in error or while its service is not active; the module fails saying why (take an
+        instance out of rescue mode with M(vmops.cloud.zomro_rescue)).
+    type: str
+    choices: [started, stopped, restarted]
+    default: started
+  hard:
+    description:
+      - With O(state=restarted), restart with C(service.hardreboot) (a reset, like pulling the power) instead of
+        the soft C(service.reboot) the panel sends.
+      - C(service.hardreboot) is BILLmanager's generic function; Zomro's panel does not offer it for Cloud VPS.
+        When the API refuses it, the module fails with the API's message.
+      - Only valid with O(state=restarted).
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - vmops.cloud.zomro
+  - vmops.cloud.wait
+notes:
+  - Supports check mode (no request that changes anything is sent) and diff mode (the instance state before and
+    after).
+  - With O(wait=true) the module waits until the instance state is V(active) (V(stopped) for O(state=stopped)). The
+    wait is a step of its own in RV(actions); when it fails, the result still says C(changed=true) and what was sent.
+  - When the instance is in a state in progress (for example V(stopping)) and O(wait=true), the module waits for it
+    to settle before it decides; when it is already on its way to O(state) it only waits. With O(wait=false) a state
+    in progress that is not on the way to O(state) fails.
+  - After C(service.reboot) the instance may still read V(active) for a moment before it reads V(rebooting); the wait
+    ends at the first read of V(active).
+  - Requests per run, when there is nothing to do, 1 (the instance list). A power action, 2 plus the reads of the
+    wait (one read with O(wait=false)). Logging in with O(username) and O(password) adds one C(func=auth) request.
+"""
+
+EXAMPLES = r"""
+- name: Stop an instance and wait until it is stopped
+  vmops.cloud.zomro_instance:
+    username: "{{ lookup('ansible.builtin.env', 'ZOMRO_USERNAME') }}"
+    password: "{{ lookup('ansible.builtin.env', 'ZOMRO_PASSWORD') }}"
+    instance: vps-5203773.zomro.example
+    state: stopped
+  register: stopped
+
+- name: Start it again, by id, without waiting
+  vmops.cloud.zomro_instance:
+    username: "{{ lookup('ansible.builtin.env', 'ZOMRO_USERNAME') }}"
+    password: "{{ lookup('ansible.builtin.env', 'ZOMRO_PASSWORD') }}"
+    instance: "5203773"
+    state: started
+    wait: false
+
+- name: Restart instances, credentials from a module defaults group
+  module_defaults:
+    group/vmops.cloud.zomro:
+      username: "{{ lookup('ansible.builtin.env', 'ZOMRO_USERNAME') }}"
+      password: "{{ lookup('ansible.builtin.env', 'ZOMRO_PASSWORD') }}"
+  block:
+    - name: Soft reboot and wait until the instance is active again
+      vmops.cloud.zomro_instance:
+        instance: "5203773"
+        state: restarted
+        wait_timeout: 300
+"""
+
+RETURN = r"""
+instance:
+  description: The instance, as listed by the API after the run (in check mode, before the change).
+  returned: success
+  type: dict
+  contains:
+    id:
+      description: The instance id (C(elid)).
+      type: str
+      sample: "5203773"
+    name:
+      description: The server name.
+      type: str
+      sample: vps-5203773.zomro.example
+    status:
+      description:
+        - The billing status of the service, C(item_status) (for example V(Active)); on panels without it, the
+          BILLmanager status code C(status).
+      type: str
+      sample: Active
+    state:
+      description:
+        - The instance state, C(instance_status) (or C(fotbo_status) on older panels) trimmed and in lower case,
+          for example V(active), V(stopped), or a state in progress such as V(starting), V(stopping), V(rebooting).
+      type: str
+      sample: stopped
+    rescue_status:
+      description: The same as RV(instance.state) (as the other Zomro modules return it).
+      type: str
+      sample: stopped
+    ip:
+      description: The main IP address.
+      type: str
+      sample: 185.117.152.17
+actions:
+  description: The changes made (or, in check mode, that would be made), waits included.
+  returned: always
+  type: list
+  elements: str
+  sample: ["stop vps-5203773.zomro.example (id 5203773) with service.stop", "wait until the instance is stopped"]
+diff:
+  description: The instance state before and after, with C(--diff).
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: The state before the run.
+      type: dict
+    after:
+      description: The state after the run (in check mode, the state the run would reach).
+      type: dict
+  sample:
+    before: {state: active}
+    after: {state: stopped}
+failure:
+  description: On failure, the API's answer.
+  returned: failure
+  type: dict
+  contains:
+    status:
+      description: HTTP status (Zomro answers errors with 200 and an error document).
+      type: int
+    code:
+      description: The error type (for example V(access), V(value)) or a code of the module (V(invalid_state)).
+      type: str
+    reason:
+      description: The error text.
+      type: str
+    object:
+      description: The object the API error refers to.
+      type: str
+"""
+
+from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError
+from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
+from ansible_collections.vmops.cloud.plugins.module_utils.zomro import (
+    INACTIVE_STATUS_CODES,
+    POWER_FUNCS,
+    TRANSITIONAL,
+    ZOMRO,
+    ZomroModuleMixin,
+    instance_name,
+    instance_state,
+    instance_summary,
+)
+
+# The state each ``state`` option ends in.
+GOAL = {"started": "active", "stopped": "stopped", "restarted": "active"}
+# States in progress that are on the way to an option's goal: nothing to send, only wait.
+ON_THE_WAY = {"started": ("starting",), "stopped": ("stopping",), "restarted": ("rebooting", "starting")}
+# States in which the panel hides or disables the power actions (getInstanceMainInfo.js, InstancesOptions.jsx).
+BLOCKED = {
+    "rescued": "it is in rescue mode (disable it with vmops.cloud.zomro_rescue first)",
+    "booted_from_iso": "it is booted from an ISO image (unmount the ISO first)",
+    "resized": "a resize awaits confirmation or revert",
+    "suspended": "it is suspended",
+    "image_uploading": "an image of it is being uploaded",
+    "error": "it is in error",
+}
+# What an applied request shows when its answer was lost.
+SHOWS_APPLIED = {"start": ("starting", "active"), "stop": ("stopping", "stopped"),
+                 "reboot": ("rebooting",), "hardreboot": ("rebooting",)}
+
+
+def _label(instance):
+    name = instance_name(instance)
+    if name and name != instance.get("id"):
+        return "%s (id %s)" % (name, instance.get("id"))
+    return "id %s" % instance.get("id")
+
+
+def _describe(instance):
+    if instance is None:
+        return "absent"
+    return "state %s" % instance_state(instance)
+
+
+def power_view(instance):
+    return {"state": instance_state(instance)}
+
+
+class ZomroInstanceModule(ZomroModuleMixin, VmopsModule):
+    provider = ZOMRO
+    resource_key = "instance"
+    argument_spec = dict(
+        instance=dict(type="str", required=True),
+        state=dict(type="str", default="started", choices=["started", "stopped", "restarted"]),
+        hard=dict(type="bool", default=False),
+    )
+
+    # -- before any request ------------------------------------------------
+
+    def validate(self):
+        ref = self.params["instance"]
+        if ref is None or not ref.strip():
+            raise InvalidParameterError("instance must not be empty: give the instance id (elid) or server name")
+        if any(ord(c) < 32 or ord(c) == 127 for c in ref):
+            raise InvalidParameterError("instance must not contain control characters")
+        if self.params["hard"] and self.params["state"] != "restarted":
+            raise InvalidParameterError("hard=true is valid only with state=restarted")
+
+    # -- reading -----------------------------------------------------------
+
+    def find(self):
+        ref = self.params["instance"].strip()
+        found = self.client.find_instance(ref)
+        if found is None:
+            raise ApiError("Zomro instance %r not found: give its id (elid) or server name" % ref,
+                           code="instance_not_found", reason="no instance has that id or server name")
+        state = instance_state(found)
+        wanted = self.params["state"]
+        if state in TRANSITIONAL and state not in ON_THE_WAY[wanted] and self.params["wait"]:
+            # Something else is in progress: let it settle (reads only), then decide.
+            found = self.wait_for(lambda: self.client.get_instance(found["id"]),
+                                  lambda inst: inst is None or instance_state(inst) not in TRANSITIONAL,
+                                  "Zomro instance %s to settle" % _label(found), describe=_describe)
+            if found is None:
+                raise ApiError("Zomro instance %s disappeared" % ref, code="instance_not_found")
+        return found
+
+    # -- planning ----------------------------------------------------------
+
+    def plan(self, current):
+        state = instance_state(current)
+        wanted = self.params["state"]
+        plan = Plan(before=power_view(current))
+        label = _label(current)
+        code = str(current.get("status") or "").strip()
+        if code in INACTIVE_STATUS_CODES or str(current.get("item_status") or "").strip() == "Deletion in progress":
+            raise ApiError("Cannot change the power state of Zomro instance %s: its service is not active (status %s)"
+                           % (label, current.get("item_status") or code), code="invalid_state",
+                           reason="service status %s" % code)
+        if state is None:
+            raise ApiError("Cannot tell the power state of Zomro instance %s: the API did not say its state "
+                           "(neither instance_status nor fotbo_status)" % label,
+                           code="invalid_state", reason="no instance_status")
+        if state in ON_THE_WAY[wanted]:
+            return plan  # already on its way; result() waits for it
+        if state in TRANSITIONAL:
+            raise ApiError("Cannot change the power state of Zomro instance %s now: it is %s; run again when it has "
+                           "settled, or with wait=true" % (label, state), code="invalid_state",
+                           reason="instance_status is %s" % state)
+        if state in BLOCKED and not (state == "error" and wanted == "restarted" and self.params["hard"]):
+            raise ApiError("Cannot change the power state of Zomro instance %s: %s" % (label, BLOCKED[state]),
+                           code="invalid_state", reason="instance_status is %s" % state)
+        if state not in ("active", "stopped", "error"):
+            raise ApiError("Cannot change the power state of Zomro instance %s: unknown state %s"
+                           % (label, state), code="invalid_state", reason="instance_status is %s" % state)
+        if wanted == "started" and state == "active" or wanted == "stopped" and state == "stopped":
+            return plan
+        if wanted == "stopped":
+            action, during = "stop", "stopping"
+        elif state == "stopped":
+            action, during = "start", "starting"
+        elif wanted == "restarted":
+            action, during = ("hardreboot" if self.params["hard"] else "reboot"), "rebooting"
+        else:
+            raise ApiError("Cannot start Zomro instance %s: it is %s" % (label, state), code="invalid_state",
+                           reason="instance_status is %s" % state)
+        verb = {"start": "start", "stop": "stop", "reboot": "reboot", "hardreboot": "hard reboot"}[action]
+        plan.step("%s %s with %s" % (verb, label, POWER_FUNCS[action]), self.act, action,
+                  changes=dict(state=during))
+        if self.params["wait"]:
+            goal = GOAL[wanted]
+            plan.step("wait until the instance is %s" % goal, self.settle, goal, changes=dict(state=goal))
+        return plan
+
+    # -- the steps -----------------------------------------------------------
+
+    def act(self, current, action):
+        elid = current["id"]
+
+        def applied():
+            found = self.client.get_instance(elid)
+            return found if found is not None and instance_state(found) in SHOWS_APPLIED[action] else None
+
+        found, adopted = self.client.create_or_adopt(lambda: self.client.power(elid, action), applied)
+        if adopted:
+            return found
+        if self.params["wait"]:
+            return current  # the wait step reads it
+        found = self.client.get_instance(elid)
+        if found is None:
+            raise ApiError("Zomro instance %s disappeared" % elid, code="instance_not_found")
+        return found
+
+    def settle(self, current, goal):
+        elid = current["id"]
+        return self.wait_for(lambda: self.client.get_instance(elid),
+                             lambda inst: inst is not None and instance_state(inst) == goal,
+                             "Zomro instance %s to be %s" % (_label(current), goal),
+                             failed=lambda inst: inst is None or instance_state(inst) == "error",
+                             describe=_describe)
+
+    # -- the result ----------------------------------------------------------
+
+    def result(self, current, plan):
+        state = instance_state(current)
+        if not plan.changed and self.params["wait"] and not self.check_mode \
+                and state in ON_THE_WAY[self.params["state"]]:
+            current = self.settle(current, GOAL[self.params["state"]])
+        return {"instance": instance_summary(current)}
+
+
+def main():
+    ZomroInstanceModule.main()
+
+
+if __name__ == "__main__":
+    main()
