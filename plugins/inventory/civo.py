@@ -184,7 +184,8 @@ cache_connection: ~/.cache/ansible-civo-inventory
 cache_timeout: 600
 
 ---
-# grouped.civo.yml -- extra variables and groups built from the host variables
+# grouped.civo.yml -- extra variables and groups built from the host variables; the API key of
+# another account, from your own environment variable CIVO_PROD_TOKEN
 plugin: vmops.cloud.civo
 api_key: "{{ lookup('ansible.builtin.env', 'CIVO_PROD_TOKEN') }}"
 hostvar_prefix: civo_
@@ -210,8 +211,8 @@ filters:
 """
 
 
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, SECRET_FIELDS
-from ansible_collections.vmops.cloud.plugins.plugin_utils._inventory import (
+from ..module_utils.civo import CivoClient, SECRET_FIELDS
+from ..plugin_utils._inventory import (
     CloudInventory,
     group_name,
     unique_names,

@@ -168,7 +168,8 @@ cache_connection: ~/.cache/ansible-zomro-inventory
 cache_timeout: 600
 
 ---
-# grouped.zomro.yml -- extra groups built from the host variables
+# grouped.zomro.yml -- extra groups built from the host variables; the credentials of another
+# account, from your own environment variables ZOMRO_PROD_USER and ZOMRO_PROD_PASSWORD
 plugin: vmops.cloud.zomro
 username: "{{ lookup('ansible.builtin.env', 'ZOMRO_PROD_USER') }}"
 password: "{{ lookup('ansible.builtin.env', 'ZOMRO_PROD_PASSWORD') }}"
@@ -183,8 +184,8 @@ groups:
 
 import re
 
-from ansible_collections.vmops.cloud.plugins.module_utils.zomro import DEFAULT_API_URL, ZomroClient
-from ansible_collections.vmops.cloud.plugins.plugin_utils._inventory import (
+from ..module_utils.zomro import DEFAULT_API_URL, ZomroClient
+from ..plugin_utils._inventory import (
     CloudInventory,
     group_name,
     url_secrets,

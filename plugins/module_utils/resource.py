@@ -37,7 +37,6 @@ __metaclass__ = type
 
 import copy
 
-from ._http import path_segment
 from .base import (  # noqa: F401 (errors re-exported for the resource modules)
     ApiError,
     InfoModule,
@@ -47,6 +46,7 @@ from .base import (  # noqa: F401 (errors re-exported for the resource modules)
     VmopsModule,
 )
 from .civo import CIVO
+from .util import path_segment
 
 # The listed page size of paged lists (``/v2/ips``); the API documents no maximum.
 PAGE_SIZE = 1000

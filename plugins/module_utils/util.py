@@ -2,7 +2,11 @@
 # Copyright (c) vmops.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Helpers that belong to no provider: id and boolean parsing, URL segments and checks."""
+"""Helpers that belong to no provider: id and boolean parsing, URL segments and checks, secrets.
+
+The public face of the transport's helpers for code above it (the inventory plugins' helper):
+nothing outside ``module_utils`` imports the private ``_http``.
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -10,9 +14,17 @@ __metaclass__ = type
 
 import re
 
-from ._http import check_api_url, path_segment  # noqa: F401  pylint: disable=unused-import
+from ._http import (  # noqa: F401  pylint: disable=unused-import
+    REDACTED,
+    add_secret,
+    check_api_url,
+    path_segment,
+    scrub,
+    url_credentials,
+)
 
-__all__ = ["UUID_RE", "check_api_url", "is_uuid", "parse_bool", "path_segment"]
+__all__ = ["REDACTED", "UUID_RE", "add_secret", "check_api_url", "is_uuid", "parse_bool", "path_segment", "scrub",
+           "url_credentials"]
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 

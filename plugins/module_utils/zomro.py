@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover - Python 2 is not supported
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import (
+from ._http import (
     ApiError,
     InvalidParameterError,
     MalformedResponseError,

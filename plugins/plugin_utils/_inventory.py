@@ -32,7 +32,7 @@ from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.inventory.group import to_safe_group_name
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import (
+from ..module_utils.util import (
     REDACTED,
     add_secret,
     scrub as _scrub,

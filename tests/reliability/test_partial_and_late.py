@@ -20,6 +20,7 @@ import pytest
 from _common import ZOMRO_ELID, all_instances, api_instance, clean_failure, ok, run
 
 HOST = "late.example.com"
+MALFORMED = ["empty", "empty_object", "null_items", "truncated", "html", "wrong_type"]
 CREATE = dict(hostname=HOST, size="g3.xsmall", template_id="ubuntu-jammy", api_retries=3)
 
 
@@ -70,6 +71,29 @@ def test_a_create_that_never_arrived_is_sent_again_after_the_window(emulator):
 
 # -- item 6: a failure after a change reports it -----------------------------------------------------------
 
+def test_a_wait_that_times_out_after_a_create_reports_the_change_and_the_password(emulator):
+    emulator.config(build_seconds=120)  # the instance stays BUILDING
+    result = clean_failure(run(emulator, "civo_instance", dict(CREATE, wait_timeout=2)))
+    assert result["failure"]["code"] == "wait_timeout"
+    assert result["changed"] is True
+    assert any(a.startswith("create instance %s" % HOST) for a in result["actions"]), result["actions"]
+    assert result.get("failed_action"), result
+    assert result["initial_password"], "the one-time password was lost"
+    created = all_instances(emulator)
+    assert len(created) == 1 and result["instance"]["id"] == created[0]["id"]
+    assert "initial_password" not in result["instance"]
+
+
+def test_the_api_going_down_during_the_wait_after_a_create_reports_the_change(emulator):
+    emulator.config(build_seconds=120)
+    # every read of the new instance fails (the create itself and the list before it succeed)
+    emulator.faults(1.0, ["502"], match="/v2/instances/", methods=["GET"])
+    result = clean_failure(run(emulator, "civo_instance", dict(CREATE, wait_timeout=3, api_timeout=2)))
+    assert result["changed"] is True and result["initial_password"]
+    assert result["failure"]["code"] == "wait_timeout" and "502" in result["msg"]
+    assert len(all_instances(emulator)) == 1
+
+
 def test_a_failure_before_any_change_is_not_changed(emulator):
     result = clean_failure(run(emulator, "civo_instance", dict(CREATE, size="g9.nonexistent")))
     assert result["changed"] is False
@@ -103,10 +127,44 @@ def test_an_outage_shorter_than_the_wait_does_not_fail_it(emulator):
     assert result["changed"] is True and result["instance"]["status"] == "SHUTOFF"
 
 
+# -- item 3: a malformed 200 is never "nothing exists" -----------------------------------------------------
+
+@pytest.mark.parametrize("body", MALFORMED)
+def test_a_malformed_list_never_causes_a_duplicate_create(emulator, body):
+    existing = api_instance(emulator, HOST)
+    emulator.clear_journal()
+    emulator.faults(1.0, ["malformed"], malformed=[body], match="/v2/instances", methods=["GET"], limit=2)
+    result = run(emulator, "civo_instance", dict(CREATE, wait=False))
+    emulator.clear_faults()
+    assert posts(emulator.journal()) == [], "created a second instance after a malformed %s answer" % body
+    assert [i["id"] for i in all_instances(emulator)] == [existing["id"]]
+    if result.rc == 0:
+        assert result["changed"] is False and result["instance"]["id"] == existing["id"]
+
+
+@pytest.mark.parametrize("body", MALFORMED)
+def test_a_malformed_list_never_reads_as_absent(emulator, body):
+    existing = api_instance(emulator, HOST)
+    emulator.clear_journal()
+    emulator.faults(1.0, ["malformed"], malformed=[body], match="/v2/instances", methods=["GET"])
+    result = clean_failure(run(emulator, "civo_instance", dict(hostname=HOST, state="absent", api_retries=1)))
+    emulator.clear_faults()
+    assert not [e for e in emulator.journal() if e["method"] == "DELETE"]
+    assert result["changed"] is False
+    assert [i["id"] for i in all_instances(emulator)] == [existing["id"]]
+
+
+@pytest.mark.parametrize("body", ["empty", "truncated", "html"])
+def test_a_malformed_answer_to_the_create_is_adopted_not_sent_twice(emulator, body):
+    emulator.faults(1.0, ["malformed"], malformed=[body], match="/v2/instances", methods=["POST"], limit=1)
+    ok(run(emulator, "civo_instance", dict(CREATE, wait=False)))
+    emulator.clear_faults()
+    journal = emulator.journal()
+    assert len(posts(journal)) == 1 and posts(journal)[0]["malformed"] == body
+    assert [i["hostname"] for i in all_instances(emulator)] == [HOST]
+
+
 # -- item 3 (Zomro): a malformed 200 is never "no instances" ----------------------------------------------
-
-MALFORMED = ["empty", "empty_object", "null_items", "truncated", "html", "wrong_type"]
-
 
 @pytest.mark.parametrize("body", MALFORMED)
 def test_a_malformed_zomro_list_never_reads_as_no_instances(emulator, body):
