@@ -273,9 +273,8 @@ diff:
     after: {state: present, hostname: web1.example.com, status: ACTIVE, size: g3.medium, tags: [web]}
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError
-from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import (
+from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule
+from ..module_utils.civo import (
     instance_script,
     is_absent_error,
     is_in_progress,

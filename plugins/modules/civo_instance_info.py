@@ -101,9 +101,8 @@ instances:
       disk_gb: 25
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import InvalidParameterError
-from ansible_collections.vmops.cloud.plugins.module_utils.base import InfoModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_uuid, strip_secrets
+from ..module_utils.base import InfoModule, InvalidParameterError
+from ..module_utils.civo import is_uuid, strip_secrets
 
 
 def matches(instance, hostname=None, tags=None, status=None):

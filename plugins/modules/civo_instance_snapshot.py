@@ -275,9 +275,8 @@ diff:
 
 import re
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError, path_segment
-from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import (
+from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule
+from ..module_utils.civo import (
     instance_not_found,
     is_absent_error,
     is_in_progress,
@@ -285,6 +284,7 @@ from ansible_collections.vmops.cloud.plugins.module_utils.civo import (
     oldest_first,
     strip_secrets,
 )
+from ..module_utils.util import path_segment
 
 NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 HOSTNAME_RE = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9.]{0,251}[A-Za-z0-9])?$")

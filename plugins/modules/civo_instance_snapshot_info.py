@@ -110,9 +110,9 @@ instance_id:
   sample: 4a07ac84-70f8-11e5-8fe9-5cf9389be614
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError, path_segment
-from ansible_collections.vmops.cloud.plugins.module_utils.base import InfoModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_absent_error, is_uuid
+from ..module_utils.base import ApiError, InfoModule, InvalidParameterError
+from ..module_utils.civo import is_absent_error, is_uuid
+from ..module_utils.util import path_segment
 
 
 class CivoInstanceSnapshotInfo(InfoModule):

@@ -160,9 +160,8 @@ diff:
   sample: {"before": {"enabled": false, "effective": null}, "after": {"enabled": true, "effective": true}}
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError
-from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_in_progress
+from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule
+from ..module_utils.civo import is_in_progress
 
 SETTLED = ("ACTIVE", "SHUTOFF")
 

@@ -186,9 +186,9 @@ diff:
       type: dict
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError, path_segment
-from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_absent_error, is_uuid
+from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule
+from ..module_utils.civo import is_absent_error, is_uuid
+from ..module_utils.util import path_segment
 
 DONE = "complete"
 FAILED = ("failed", "error")

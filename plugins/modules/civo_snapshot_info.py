@@ -117,8 +117,8 @@ snapshots:
       sample: null
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils.base import InfoModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_uuid
+from ..module_utils.base import InfoModule
+from ..module_utils.civo import is_uuid
 
 
 class CivoSnapshotInfo(InfoModule):

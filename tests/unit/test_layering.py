@@ -117,18 +117,6 @@ def violations(name, source):
 
 
 FILES = list(plugin_files())
-# Files another engineer is changing right now (issue 15: their imports follow once that work lands).
-# strict: the mark fails as soon as a file passes, so the list cannot outlive its reason.
-PENDING = frozenset([
-    "module_utils/civo", "modules/civo_instance", "modules/civo_instance_info", "modules/civo_instance_snapshot",
-    "modules/civo_instance_snapshot_info", "modules/civo_recovery", "modules/civo_snapshot", "modules/civo_snapshot_info",
-])
-
-
-def _params():
-    for name, path in FILES:
-        marks = [pytest.mark.xfail(strict=True, reason="pending")] if name in PENDING else []
-        yield pytest.param(name, path, id=name, marks=marks)
 
 
 def test_every_plugin_file_is_checked():
@@ -137,7 +125,7 @@ def test_every_plugin_file_is_checked():
     assert len(names) > 30
 
 
-@pytest.mark.parametrize("name,path", list(_params()))
+@pytest.mark.parametrize("name,path", FILES, ids=[name for name, _path in FILES])
 def test_imports_follow_the_layers(name, path):
     with open(path, encoding="utf-8") as handle:
         source = handle.read()
