@@ -14,7 +14,7 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import (
+from ._http import (
     ApiError,
     InvalidParameterError,
     MalformedResponseError,
@@ -203,44 +203,50 @@ def instance_not_found(ref, region):
                     status=404, code="database_instance_not_found", reason="no such instance")
 
 
+def _error_fields(body):
+    """(code, reason, details) of a Civo error body; ``None`` for what it does not say."""
+    if not isinstance(body, dict):
+        return None, None, None
+    # Real bodies: {"code", "reason"} (civogo errors.go), sometimes "details"; older ones
+    # {"result": "requires_authentication", "status": 401}; "result": "failed" is not a code.
+    code = body.get("code")
+    if not code and body.get("result") not in (None, "failed", "success"):
+        code = body.get("result")
+    reason = body.get("reason") or body.get("message") or body.get("error")
+    if isinstance(code, (dict, list)):
+        code = None
+    if isinstance(reason, (dict, list)):
+        reason = str(reason)[:200]
+    return code, reason, body.get("details")
+
+
+def _error_message(status, code, reason, method, url):
+    if status == 401 or code in ("authentication_invalid_key", "database_account_not_found",
+                                 "requires_authentication"):
+        return "Civo API authentication failed (HTTP %s, %s): check api_key" % (status, code or reason)
+    tag = " [%s]" % code if code else ""
+    if code == "database_region_not_found":
+        return ("Civo API %s %s failed (HTTP %s)%s: Civo does not know this region (check the region option): %s"
+                % (method, url, status, tag, reason))
+    if status == 404 and (code == "route_not_found" or not code):
+        return ("Civo API %s %s failed (HTTP %s)%s: this API route does not exist (check api_url): %s"
+                % (method, url, status, tag, reason))
+    return "Civo API %s %s failed (HTTP %s)%s: %s" % (method, url, status, tag, reason)
+
+
 def civo_error(response, method, url):
     """Turn a Civo error answer (JSON or not) into an ApiError."""
-    code = reason = None
     try:
         body = response.json()
     except ValueError:
         body = None
-    details = None
-    if isinstance(body, dict):
-        # Real bodies: {"code", "reason"} (civogo errors.go), sometimes "details"; older ones
-        # {"result": "requires_authentication", "status": 401}; "result": "failed" is not a code.
-        code = body.get("code")
-        if not code and body.get("result") not in (None, "failed", "success"):
-            code = body.get("result")
-        reason = body.get("reason") or body.get("message") or body.get("error")
-        details = body.get("details")
-        if isinstance(code, (dict, list)):
-            code = None
-        if isinstance(reason, (dict, list)):
-            reason = str(reason)[:200]
+    code, reason, details = _error_fields(body)
     if reason is None:
         reason = body_excerpt(response) or response.reason
     if details:
         reason = "%s (details: %s)" % (reason, str(details)[:200])
     status = response.status_code
-    if status == 401 or code in ("authentication_invalid_key", "database_account_not_found",
-                                 "requires_authentication"):
-        message = "Civo API authentication failed (HTTP %s, %s): check api_key" % (status, code or reason)
-    elif code == "database_region_not_found":
-        message = ("Civo API %s %s failed (HTTP %s) [%s]: Civo does not know this region (check the region option): %s"
-                   % (method, url, status, code, reason))
-    elif status == 404 and (code == "route_not_found" or not code):
-        message = ("Civo API %s %s failed (HTTP %s)%s: this API route does not exist (check api_url): %s"
-                   % (method, url, status, " [%s]" % code if code else "", reason))
-    else:
-        message = "Civo API %s %s failed (HTTP %s)%s: %s" % (
-            method, url, status, " [%s]" % code if code else "", reason)
-    return ApiError(message, status=status, code=code, reason=reason)
+    return ApiError(_error_message(status, code, reason, method, url), status=status, code=code, reason=reason)
 
 
 class CivoClient(object):

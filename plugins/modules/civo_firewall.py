@@ -189,9 +189,7 @@ class CivoFirewall(ResourceModule):
         if self.params["rules"] is None or self.state == "absent":
             return
         have = self.current_rules(current)
-        add = [w for w in dict.fromkeys(self.wanted_rules) if not any(same(w, h) for h, dummy in have)]
-        drop = [(h, rid) for h, rid in have if not any(same(w, h) for w in self.wanted_rules)]
-        drop = drop if self.params["purge_rules"] else []
+        add, drop = rule_changes(self.wanted_rules, have, self.params["purge_rules"])
         name = self.label(current)
         for key in add:
             plan.step("add rule %s to %s" % (describe(key), name), self.add_rule, key)
@@ -208,6 +206,13 @@ class CivoFirewall(ResourceModule):
 
     def delete_rule(self, current, key, rule_id):
         return delete_rule(self, current, key, rule_id)
+
+
+def rule_changes(wanted, have, purge):
+    """The rules to add (keys) and, with ``purge``, to delete (key, id pairs) to go from ``have`` to ``wanted``."""
+    add = [w for w in dict.fromkeys(wanted) if not any(same(w, h) for h, dummy in have)]
+    drop = [(h, rid) for h, rid in have if not any(same(w, h) for w in wanted)] if purge else []
+    return add, drop
 
 
 def main():

@@ -218,6 +218,45 @@ def power_view(instance):
     return {"state": instance_state(instance)}
 
 
+def _refuse_unknown(current, state, label):
+    """Refuse an instance whose service is not active, or whose power state the API did not say."""
+    code = str(current.get("status") or "").strip()
+    if code in INACTIVE_STATUS_CODES or str(current.get("item_status") or "").strip() == "Deletion in progress":
+        raise ApiError("Cannot change the power state of Zomro instance %s: its service is not active (status %s)"
+                       % (label, current.get("item_status") or code), code="invalid_state",
+                       reason="service status %s" % code)
+    if state is None:
+        raise ApiError("Cannot tell the power state of Zomro instance %s: the API did not say its state "
+                       "(neither instance_status nor fotbo_status)" % label,
+                       code="invalid_state", reason="no instance_status")
+
+
+def _refuse_unsettled(state, wanted, hard, label):
+    """Refuse a state from which the wanted power state cannot be reached now."""
+    if state in TRANSITIONAL:
+        raise ApiError("Cannot change the power state of Zomro instance %s now: it is %s; run again when it has "
+                       "settled, or with wait=true" % (label, state), code="invalid_state",
+                       reason="instance_status is %s" % state)
+    if state in BLOCKED and not (state == "error" and wanted == "restarted" and hard):
+        raise ApiError("Cannot change the power state of Zomro instance %s: %s" % (label, BLOCKED[state]),
+                       code="invalid_state", reason="instance_status is %s" % state)
+    if state not in ("active", "stopped", "error"):
+        raise ApiError("Cannot change the power state of Zomro instance %s: unknown state %s"
+                       % (label, state), code="invalid_state", reason="instance_status is %s" % state)
+
+
+def _power_action(state, wanted, hard, label):
+    """The power function to call and the state the instance passes through on the way."""
+    if wanted == "stopped":
+        return "stop", "stopping"
+    if state == "stopped":
+        return "start", "starting"
+    if wanted == "restarted":
+        return ("hardreboot" if hard else "reboot"), "rebooting"
+    raise ApiError("Cannot start Zomro instance %s: it is %s" % (label, state), code="invalid_state",
+                   reason="instance_status is %s" % state)
+
+
 class ZomroInstanceModule(ZomroModuleMixin, VmopsModule):
     provider = ZOMRO
     resource_key = "instance"
@@ -264,38 +303,13 @@ class ZomroInstanceModule(ZomroModuleMixin, VmopsModule):
         wanted = self.params["state"]
         plan = Plan(before=power_view(current))
         label = _label(current)
-        code = str(current.get("status") or "").strip()
-        if code in INACTIVE_STATUS_CODES or str(current.get("item_status") or "").strip() == "Deletion in progress":
-            raise ApiError("Cannot change the power state of Zomro instance %s: its service is not active (status %s)"
-                           % (label, current.get("item_status") or code), code="invalid_state",
-                           reason="service status %s" % code)
-        if state is None:
-            raise ApiError("Cannot tell the power state of Zomro instance %s: the API did not say its state "
-                           "(neither instance_status nor fotbo_status)" % label,
-                           code="invalid_state", reason="no instance_status")
+        _refuse_unknown(current, state, label)
         if state in ON_THE_WAY[wanted]:
             return plan  # already on its way; result() waits for it
-        if state in TRANSITIONAL:
-            raise ApiError("Cannot change the power state of Zomro instance %s now: it is %s; run again when it has "
-                           "settled, or with wait=true" % (label, state), code="invalid_state",
-                           reason="instance_status is %s" % state)
-        if state in BLOCKED and not (state == "error" and wanted == "restarted" and self.params["hard"]):
-            raise ApiError("Cannot change the power state of Zomro instance %s: %s" % (label, BLOCKED[state]),
-                           code="invalid_state", reason="instance_status is %s" % state)
-        if state not in ("active", "stopped", "error"):
-            raise ApiError("Cannot change the power state of Zomro instance %s: unknown state %s"
-                           % (label, state), code="invalid_state", reason="instance_status is %s" % state)
+        _refuse_unsettled(state, wanted, self.params["hard"], label)
         if wanted == "started" and state == "active" or wanted == "stopped" and state == "stopped":
             return plan
-        if wanted == "stopped":
-            action, during = "stop", "stopping"
-        elif state == "stopped":
-            action, during = "start", "starting"
-        elif wanted == "restarted":
-            action, during = ("hardreboot" if self.params["hard"] else "reboot"), "rebooting"
-        else:
-            raise ApiError("Cannot start Zomro instance %s: it is %s" % (label, state), code="invalid_state",
-                           reason="instance_status is %s" % state)
+        action, during = _power_action(state, wanted, self.params["hard"], label)
         verb = {"start": "start", "stop": "stop", "reboot": "reboot", "hardreboot": "hard reboot"}[action]
         plan.step("%s %s with %s" % (verb, label, POWER_FUNCS[action]), self.act, action,
                   changes=dict(state=during))

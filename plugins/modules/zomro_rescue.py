@@ -243,6 +243,17 @@ def _describe(instance):
     return "rescue status %s" % instance_state(instance)
 
 
+def _folded(image, field):
+    return str(image.get(field) or "").strip().lower()
+
+
+def _image_not_found(images, ref, zone):
+    available = ", ".join("%s (%s)" % (i.get("value"), i.get("depend")) for i in images) or "none"
+    where = " in zone %s" % zone if zone else ""
+    return ApiError("Rescue image %r not found%s; available images: %s" % (ref, where, available),
+                    code="image_not_found", reason="no rescue image matches")
+
+
 def match_image(images, ref, zone=None):
     """The preview entry for ``ref`` (UUID, OS name or image name) in ``zone``.
 
@@ -251,17 +262,13 @@ def match_image(images, ref, zone=None):
     """
     candidates = [i for i in images if zone is None or i.get("depend") == zone]
     wanted = ref.strip().lower()
-    by_id = [i for i in candidates if str(i.get("key") or "").lower() == wanted]
-    matches = by_id or [i for i in candidates if str(i.get("value") or "").strip().lower() == wanted]
-    if not matches:
-        matches = [i for i in candidates if str(i.get("name") or "").strip().lower() == wanted]
+    matches = []
+    for field in ("key", "value", "name"):  # the UUID first, then the OS name, then the image name
+        matches = matches or [i for i in candidates if _folded(i, field) == wanted]
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        available = ", ".join("%s (%s)" % (i.get("value"), i.get("depend")) for i in images) or "none"
-        where = " in zone %s" % zone if zone else ""
-        raise ApiError("Rescue image %r not found%s; available images: %s" % (ref, where, available),
-                       code="image_not_found", reason="no rescue image matches")
+        raise _image_not_found(images, ref, zone)
     raise ApiError("Rescue image %r is ambiguous: %s; give its UUID or the zone"
                    % (ref, ", ".join("%s (zone %s)" % (i.get("key"), i.get("depend")) for i in matches)),
                    code="ambiguous_image", reason="several rescue images match")
