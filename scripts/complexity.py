@@ -37,8 +37,6 @@ BASELINE = {
     "plugins/modules/civo_instance.py:immutable_conflicts": 28,
     "plugins/modules/civo_instance.py:CivoInstance.validate": 17,
     "plugins/modules/civo_instance.py:CivoInstance.plan_update": 17,
-    "plugins/modules/civo_instance_snapshot.py": 354,
-    "plugins/modules/civo_instance_snapshot.py:validate_params": 19,
 }
 
 

@@ -24,14 +24,13 @@ from ._http import (
     path_segment,
 )
 from .provider import Provider
+from .util import is_uuid, parse_bool  # noqa: F401  pylint: disable=unused-import (one home: util)
 
 DEFAULT_API_URL = "https://api.civo.com"
 DEFAULT_REGION = "LON1"
 # The API documents no maximum page size (the official client asks for
 # 99999999).  One request lists an account of up to this many instances.
 PAGE_SIZE = 10000
-
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 # Fields that are secrets in Civo's answers (the docs show them in list/get): the generated root
 # password, the token of the instance's stats agent, the recovery password and the user script
@@ -70,10 +69,6 @@ def civo_argument_spec():
     )
 
 
-def is_uuid(value):
-    return isinstance(value, str) and bool(UUID_RE.match(value))
-
-
 def strip_secrets(obj):
     """A copy of an API object without its secret fields."""
     if not isinstance(obj, dict):
@@ -89,6 +84,40 @@ def is_in_progress(status):
     """True for a status in which the instance is busy (BUILDING, INSTANCE-CREATE, SCALING...)."""
     status = str(status or "").strip().upper()
     return status in IN_PROGRESS or status.endswith("ING")
+
+
+def is_busy(instance):
+    """True for an instance (not ``None``) in a status in progress (see ``is_in_progress``)."""
+    return bool(instance) and is_in_progress(instance.get("status"))
+
+
+# A snapshot's state, in one spelling: the docs capitalise states (Pending, Complete, Failed); civogo's
+# tests show pending and completed; legacy snapshots answer new, in-progress, complete.
+SNAPSHOT_COMPLETE = "complete"
+SNAPSHOT_PENDING = "pending"
+SNAPSHOT_FAILED = ("failed", "error")
+SNAPSHOT_STATE_ALIASES = {"completed": SNAPSHOT_COMPLETE, "success": SNAPSHOT_COMPLETE, "succeeded": SNAPSHOT_COMPLETE,
+                          "in_progress": SNAPSHOT_PENDING, "in-progress": SNAPSHOT_PENDING,
+                          "creating": SNAPSHOT_PENDING, "new": SNAPSHOT_PENDING}
+
+
+def snapshot_state(snap, canonical=True):
+    """A snapshot's state from ``status`` (a string or ``{"state": ...}``) or ``state``, lower case.
+
+    ``canonical``: spelled as ``complete``, ``pending``, ``failed`` whatever the answer's spelling;
+    otherwise as the answer has it (lower case).  ``None`` when the answer says nothing.
+    """
+    if not snap:
+        return None
+    status = snap.get("status")
+    if isinstance(status, dict):
+        status = status.get("state")
+    if status is None:
+        status = snap.get("state")
+    if status is None:
+        return None
+    status = str(status).strip().lower()
+    return SNAPSHOT_STATE_ALIASES.get(status, status) if canonical else status
 
 
 def is_deleting(instance):
@@ -321,6 +350,14 @@ class CivoClient(object):
     def delete(self, path, params=None, **kw):
         return self.request("DELETE", path, params=params, **kw)
 
+    def delete_if_present(self, path):
+        """DELETE an object; its own "not found" 404 (a repeated DELETE after a lost answer) counts as done."""
+        try:
+            self.delete(path)
+        except ApiError as exc:
+            if not is_absent_error(exc):
+                raise
+
     def get_or_none(self, path, params=None):
         """GET an object; ``None`` only when the API says that object does not exist (``ABSENT_CODES``)."""
         try:
@@ -496,21 +533,6 @@ class CivoClient(object):
         """One snapshot of an instance by id (or name), ``None`` on 404."""
         return self.get_or_none(self.path("instances", (instance_id, "instance id"),
                                           "snapshots", (snapshot, "snapshot id")))
-
-
-def parse_bool(value):
-    """``True``/``False`` from a JSON bool, number or string such as ``"true"``; ``None`` if neither."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return bool(value)
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in ("true", "yes", "on", "1", "enabled"):
-            return True
-        if text in ("false", "no", "off", "0", "disabled"):
-            return False
-    return None
 
 
 # The provider as the module frame sees it (see provider.py): modules name it as ``provider = CIVO``.

@@ -161,13 +161,9 @@ diff:
 """
 
 from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule
-from ..module_utils.civo import is_in_progress
+from ..module_utils.civo import is_busy
 
 SETTLED = ("ACTIVE", "SHUTOFF")
-
-
-def is_busy(instance):
-    return bool(instance) and is_in_progress(instance.get("status"))
 
 
 def summary(instance, requested, effective=None):

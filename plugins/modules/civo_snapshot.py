@@ -187,23 +187,11 @@ diff:
 """
 
 from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule
-from ..module_utils.civo import is_absent_error, is_uuid
+from ..module_utils.civo import SNAPSHOT_COMPLETE, SNAPSHOT_FAILED, is_uuid, snapshot_state
 from ..module_utils.util import path_segment
 
-DONE = "complete"
-FAILED = ("failed", "error")
-
-
-def snapshot_status(snap):
-    """``new``, ``in-progress``, ``complete``... from ``status`` or ``state`` (both shapes exist)."""
-    if not snap:
-        return None
-    value = snap.get("status")
-    if value is None:
-        value = snap.get("state")
-    if isinstance(value, dict):
-        value = value.get("state")
-    return str(value).lower() if value is not None else None
+DONE = SNAPSHOT_COMPLETE
+FAILED = SNAPSHOT_FAILED
 
 
 def summary(snap):
@@ -214,7 +202,7 @@ def summary(snap):
         "instance_id": snap.get("instance_id"),
         "safe": snap.get("safe"),
         "cron_timing": snap.get("cron_timing"),
-        "status": snapshot_status(snap),
+        "status": snapshot_state(snap, canonical=False),
     }
 
 
@@ -330,7 +318,7 @@ class CivoSnapshot(VmopsModule):
             if snap is None or snap.get("instance_id") != self.instance_id:
                 return None
             if old is not None and snap.get("requested_at") == old.get("requested_at") \
-                    and snapshot_status(snap) == snapshot_status(old):
+                    and snapshot_state(snap) == snapshot_state(old):
                 return None  # still the old snapshot: the request was not applied
             return snap
 
@@ -350,11 +338,7 @@ class CivoSnapshot(VmopsModule):
         return snap
 
     def delete(self, current):
-        try:
-            self.client.delete(self.snapshot_path())
-        except ApiError as exc:
-            if not is_absent_error(exc):  # gone already (a repeated DELETE after a lost answer)
-                raise
+        self.client.delete_if_present(self.snapshot_path())
         return None
 
     # -- result ------------------------------------------------------------
@@ -363,14 +347,14 @@ class CivoSnapshot(VmopsModule):
         name = self.params["name"]
         return self.wait_for(
             lambda: self.client.find_snapshot(name),
-            lambda s: snapshot_status(s) == DONE,
+            lambda s: snapshot_state(s) == DONE,
             "snapshot %s to be complete" % name,
-            failed=lambda s: s is None or snapshot_status(s) in FAILED)
+            failed=lambda s: s is None or snapshot_state(s) in FAILED)
 
     def result(self, current, plan):
         snap = current
         if (snap is not None and self.params["state"] == "present" and self.params["wait"] and not self.check_mode
-                and not snap.get("cron_timing") and snapshot_status(snap) != DONE):
+                and not snap.get("cron_timing") and snapshot_state(snap) != DONE):
             snap = self.wait_complete(snap)
         return {"snapshot": snap, "adopted": self.adopted}
 

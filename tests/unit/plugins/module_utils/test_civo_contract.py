@@ -32,7 +32,8 @@ from ansible_collections.vmops.cloud.plugins.module_utils.civo import (
 from ansible_collections.vmops.cloud.plugins.modules import civo_instance as ci
 from ansible_collections.vmops.cloud.plugins.modules.civo_instance import CivoInstance
 from ansible_collections.vmops.cloud.plugins.modules.civo_instance_info import CivoInstanceInfo
-from ansible_collections.vmops.cloud.plugins.modules.civo_instance_snapshot import restore_info, snapshot_state
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import snapshot_state
+from ansible_collections.vmops.cloud.plugins.module_utils.civo_restore import restore_info
 from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import (
     FakeSession,
     Sleeps,
