@@ -24,7 +24,8 @@ from ._http import (
     path_segment,
 )
 from .provider import Provider
-from .util import is_uuid, parse_bool  # noqa: F401  pylint: disable=unused-import (one home: util)
+# is_uuid and parse_bool live in util (one home); imported here for the modules that take them from civo
+from .util import is_uuid, parse_bool, transport_argument_spec  # noqa: F401  pylint: disable=unused-import
 
 DEFAULT_API_URL = "https://api.civo.com"
 DEFAULT_REGION = "LON1"
@@ -63,9 +64,7 @@ def civo_argument_spec():
         api_key=dict(type="str", no_log=True, fallback=(env_fallback, list(API_KEY_ENV))),
         api_url=dict(type="str", default=DEFAULT_API_URL, fallback=(env_fallback, ["CIVO_API_URL"])),
         region=dict(type="str", default=DEFAULT_REGION, fallback=(env_fallback, ["CIVO_REGION"])),
-        api_timeout=dict(type="int", default=30),
-        api_retries=dict(type="int", default=5),
-        validate_certs=dict(type="bool", default=True),
+        **transport_argument_spec()
     )
 
 

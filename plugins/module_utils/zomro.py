@@ -41,6 +41,7 @@ from ._http import (
     scrub as scrub_text,
 )
 from .provider import Provider
+from .util import transport_argument_spec
 
 DEFAULT_API_URL = "https://api.zomro.com/"
 
@@ -80,9 +81,7 @@ def zomro_argument_spec():
         username=dict(type="str", fallback=(env_fallback, ["ZOMRO_USERNAME"])),
         password=dict(type="str", no_log=True, fallback=(env_fallback, ["ZOMRO_PASSWORD"])),
         auth_token=dict(type="str", no_log=True, fallback=(env_fallback, ["ZOMRO_AUTH"])),
-        api_timeout=dict(type="int", default=30),
-        api_retries=dict(type="int", default=5),
-        validate_certs=dict(type="bool", default=True),
+        **transport_argument_spec()
     )
 
 

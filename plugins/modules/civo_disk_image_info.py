@@ -70,9 +70,9 @@ class CivoDiskImageInfo(ResourceInfoModule):
     argument_spec = dict(id=dict(type="str"), name=dict(type="str"), distribution=dict(type="str"),
                          all=dict(type="bool", default=False))
 
+    match = {"distribution": "distribution"}
+
     def select(self, items):
-        if self.params["distribution"] is not None:
-            items = [i for i in items if i.get("distribution") == self.params["distribution"]]
         if not self.params["all"]:
             items = [i for i in items if not str(i.get("name")).startswith(("k3s", "talos"))]
         return items

@@ -65,9 +65,9 @@ class CivoFirewallInfo(ResourceInfoModule):
     absent_codes = ("database_firewall_not_found",)
     argument_spec = dict(id=dict(type="str"), name=dict(type="str"), network=dict(type="str"))
 
+    match = {"network": "network_id"}
+
     def select(self, items):
-        if self.params["network"] is not None:
-            items = [f for f in items if f.get("network_id") == self.params["network"]]
         for fw in items:
             if not isinstance(fw.get("rules"), list):
                 # left out when empty (civogo omitempty); asked for only when the count says there are some

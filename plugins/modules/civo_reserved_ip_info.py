@@ -60,11 +60,7 @@ class CivoReservedIpInfo(ResourceInfoModule):
     list_key = "reserved_ips"
     absent_codes = ("database_ip_not_found", "database_reserved_ip_not_found")
     argument_spec = dict(id=dict(type="str"), name=dict(type="str"), ip=dict(type="str"))
-
-    def select(self, items):
-        if self.params["ip"] is None:
-            return items
-        return [i for i in items if i.get("ip") == self.params["ip"]]
+    match = {"ip": "ip"}
 
 
 def main():

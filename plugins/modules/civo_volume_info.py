@@ -60,11 +60,7 @@ class CivoVolumeInfo(ResourceInfoModule):
     list_key = "volumes"
     absent_codes = ("database_volume_not_found",)
     argument_spec = dict(id=dict(type="str"), name=dict(type="str"), instance_id=dict(type="str"))
-
-    def select(self, items):
-        if self.params["instance_id"] is None:
-            return items
-        return [v for v in items if v.get("instance_id") == self.params["instance_id"]]
+    match = {"instance_id": "instance_id"}
 
 
 def main():
