@@ -184,7 +184,8 @@ cache_connection: ~/.cache/ansible-civo-inventory
 cache_timeout: 600
 
 ---
-# grouped.civo.yml -- extra variables and groups built from the host variables
+# grouped.civo.yml -- extra variables and groups built from the host variables; the API key of
+# another account, from your own environment variable CIVO_PROD_TOKEN
 plugin: vmops.cloud.civo
 api_key: "{{ lookup('ansible.builtin.env', 'CIVO_PROD_TOKEN') }}"
 hostvar_prefix: civo_

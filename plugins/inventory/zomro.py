@@ -168,7 +168,8 @@ cache_connection: ~/.cache/ansible-zomro-inventory
 cache_timeout: 600
 
 ---
-# grouped.zomro.yml -- extra groups built from the host variables
+# grouped.zomro.yml -- extra groups built from the host variables; the credentials of another
+# account, from your own environment variables ZOMRO_PROD_USER and ZOMRO_PROD_PASSWORD
 plugin: vmops.cloud.zomro
 username: "{{ lookup('ansible.builtin.env', 'ZOMRO_PROD_USER') }}"
 password: "{{ lookup('ansible.builtin.env', 'ZOMRO_PROD_PASSWORD') }}"

@@ -66,7 +66,10 @@ EXAMPLES = r"""
   vmops.cloud.civo_firewall:
     api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
     name: db
+  register: db_firewall
 
+# In check mode a firewall that does not exist yet is not created (db_firewall.firewall is null): the
+# tasks that add rules to it are skipped then.
 - name: Let the application network reach PostgreSQL
   vmops.cloud.civo_firewall_rule:
     api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
@@ -74,6 +77,7 @@ EXAMPLES = r"""
     ports: "5432"
     cidr: [10.20.0.0/24]
     label: postgres
+  when: db_firewall.firewall is not none
 
 - name: Close it again
   vmops.cloud.civo_firewall_rule:
@@ -82,6 +86,7 @@ EXAMPLES = r"""
     ports: "5432"
     cidr: [10.20.0.0/24]
     state: absent
+  when: db_firewall.firewall is not none
 """
 
 RETURN = r"""

@@ -87,36 +87,40 @@ EXAMPLES = r"""
     description: Taken before the 2.0 upgrade
   register: snap
 
-- name: Rename it
-  vmops.cloud.civo_instance_snapshot:
-    api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
-    instance: web1.example.com
-    id: "{{ snap.snapshot.id }}"
-    name: web1-release-2-0
+# In check mode the snapshot is not taken (snap.snapshot is null): the tasks that use it are skipped then.
+- name: Use the snapshot
+  when: snap.snapshot is not none
+  module_defaults:
+    group/vmops.cloud.civo:
+      api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
+      region: LON1
+  block:
+    - name: Rename it
+      vmops.cloud.civo_instance_snapshot:
+        instance: web1.example.com
+        id: "{{ snap.snapshot.id }}"
+        name: web1-release-2-0
 
-- name: Restore it to a new instance
-  vmops.cloud.civo_instance_snapshot:
-    api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
-    instance: web1.example.com
-    name: web1-release-2-0
-    state: restored
-    restore_hostname: web1-copy.example.com
-    restore_private_ip: 192.168.1.50
+    - name: Restore it to a new instance
+      vmops.cloud.civo_instance_snapshot:
+        instance: web1.example.com
+        name: web1-release-2-0
+        state: restored
+        restore_hostname: web1-copy.example.com
+        restore_private_ip: 192.168.1.50
 
-- name: Roll web1 back to it
-  vmops.cloud.civo_instance_snapshot:
-    api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
-    instance: web1.example.com
-    name: web1-release-2-0
-    state: restored
-    overwrite_existing: true
+    - name: Roll web1 back to it
+      vmops.cloud.civo_instance_snapshot:
+        instance: web1.example.com
+        name: web1-release-2-0
+        state: restored
+        overwrite_existing: true
 
-- name: Delete it
-  vmops.cloud.civo_instance_snapshot:
-    api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
-    instance: web1.example.com
-    name: web1-release-2-0
-    state: absent
+    - name: Delete it
+      vmops.cloud.civo_instance_snapshot:
+        instance: web1.example.com
+        name: web1-release-2-0
+        state: absent
 """
 
 RETURN = r"""

@@ -50,7 +50,7 @@ EXAMPLES = r"""
 - name: One snapshot by name
   vmops.cloud.civo_instance_snapshot_info:
     api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
-    instance: 4a07ac84-70f8-11e5-8fe9-5cf9389be614
+    instance: web1.example.com
     name: web1-before-upgrade
 """
 

@@ -62,17 +62,21 @@ EXAMPLES = r"""
     nameservers: [1.1.1.1, 8.8.8.8]
   register: net
 
+# In check mode a network that does not exist yet is not created (net.network is null): the tasks that
+# work on it are skipped then.
 - name: Rename it by id
   vmops.cloud.civo_network:
     api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
     id: "{{ net.network.id }}"
     label: web-tier-2
+  when: net.network is not none
 
 - name: Delete it and wait until it is gone
   vmops.cloud.civo_network:
     api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
     label: web-tier-2
     state: absent
+  when: net.network is not none
 """
 
 RETURN = r"""

@@ -70,11 +70,12 @@ EXAMPLES = r"""
     instance: web1.example.com
     state: enabled
     reboot: true
+  register: rescue_boot
 
-- name: Request normal mode again, reboot later by hand
+- name: Request normal mode again, by instance id, and reboot later by hand
   vmops.cloud.civo_recovery:
     api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
-    instance: 4a07ac84-70f8-11e5-8fe9-5cf9389be614
+    instance: "{{ rescue_boot.recovery.instance_id }}"
     state: disabled
   register: recovery
 

@@ -89,8 +89,8 @@ EXAMPLES = r"""
 - name: Schedule a snapshot every Monday at 03:00
   vmops.cloud.civo_snapshot:
     api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
-    name: db1-monday
-    instance: 4a07ac84-70f8-11e5-8fe9-5cf9389be614
+    name: web1-monday
+    instance: web1.example.com
     cron_timing: "0 3 * * 1"
 
 - name: Delete a snapshot

@@ -54,17 +54,21 @@ EXAMPLES = r"""
     public_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPvnwO2OjTAI/QOnmu4RNmgA/t+5GZfM+jah2DS7A1w8 ops@laptop"
   register: key
 
+# In check mode a key that does not exist yet is not uploaded (key.ssh_key is null): the tasks that
+# work on it are skipped then.
 - name: Rename it by id
   vmops.cloud.civo_ssh_key:
     api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
     id: "{{ key.ssh_key.id }}"
     name: ops-laptop-2026
+  when: key.ssh_key is not none
 
 - name: Delete it
   vmops.cloud.civo_ssh_key:
     api_key: "{{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
     name: ops-laptop-2026
     state: absent
+  when: key.ssh_key is not none
 """
 
 RETURN = r"""

@@ -81,7 +81,7 @@ EXAMPLES = r"""
   vmops.cloud.zomro_instance:
     username: "{{ lookup('ansible.builtin.env', 'ZOMRO_USERNAME') }}"
     password: "{{ lookup('ansible.builtin.env', 'ZOMRO_PASSWORD') }}"
-    instance: "5203773"
+    instance: "{{ stopped.instance.id }}"
     state: started
     wait: false
 
@@ -93,7 +93,7 @@ EXAMPLES = r"""
   block:
     - name: Soft reboot and wait until the instance is active again
       vmops.cloud.zomro_instance:
-        instance: "5203773"
+        instance: vps-5203773.zomro.example
         state: restarted
         wait_timeout: 300
 """

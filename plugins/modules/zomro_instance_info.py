@@ -49,9 +49,26 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ zomro.instances | selectattr('rescue_status', 'equalto', 'rescued') | map(attribute='name') | list }}"
 
+# O(auth_token) takes a session id instead of a user name and password: log in once with BILLmanager's
+# func=auth (the session id is doc.auth.$id of the answer, valid about an hour while in use) and pass it
+# to the following tasks. The login changes nothing, so it runs in check mode too.
+- name: Log in once and keep the session id
+  ansible.builtin.uri:
+    url: "{{ lookup('ansible.builtin.env', 'ZOMRO_API_URL', default='https://api.zomro.com/') }}"
+    method: POST
+    body_format: form-urlencoded
+    body:
+      func: auth
+      out: json
+      username: "{{ lookup('ansible.builtin.env', 'ZOMRO_USERNAME') }}"
+      password: "{{ lookup('ansible.builtin.env', 'ZOMRO_PASSWORD') }}"
+  register: zomro_login
+  no_log: true
+  check_mode: false
+
 - name: One instance and the rescue images offered for it
   vmops.cloud.zomro_instance_info:
-    auth_token: "{{ zomro_session }}"
+    auth_token: "{{ zomro_login.json.doc.auth['$id'] }}"
     instance: vps-5203773.zomro.example
     rescue_images: true
   register: offer

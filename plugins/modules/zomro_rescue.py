@@ -80,6 +80,8 @@ notes:
 """
 
 EXAMPLES = r"""
+# vault_rescue_password is yours: the password to log in to the rescue system, kept in Ansible Vault
+# (for example in group_vars, encrypted with ansible-vault encrypt_string).
 - name: Boot the instance into the Ubuntu 22.04 rescue image
   vmops.cloud.zomro_rescue:
     username: "{{ lookup('ansible.builtin.env', 'ZOMRO_USERNAME') }}"
@@ -89,15 +91,7 @@ EXAMPLES = r"""
     rescue_password: "{{ vault_rescue_password }}"
   register: rescued
 
-- name: Rescue by image UUID and zone (no preview request), without waiting
-  vmops.cloud.zomro_rescue:
-    auth_token: "{{ zomro_session }}"
-    instance: "5203773"
-    image: f8f2573f-56c4-44c5-8469-84eee4aa64e7
-    zone: pub
-    wait: false
-
-- name: Leave rescue mode, credentials from a module defaults group
+- name: Credentials from a module defaults group
   module_defaults:
     group/vmops.cloud.zomro:
       username: "{{ lookup('ansible.builtin.env', 'ZOMRO_USERNAME') }}"
@@ -105,9 +99,19 @@ EXAMPLES = r"""
   block:
     - name: Take the instance out of rescue mode and wait until it is active
       vmops.cloud.zomro_rescue:
-        instance: "5203773"
+        instance: vps-5203773.zomro.example
         state: disabled
         wait_timeout: 300
+
+    # The image UUID and zone that the first task resolved (see also vmops.cloud.zomro_instance_info
+    # with rescue_images=true): with both given, the module sends no preview request.
+    - name: Rescue it again by image UUID and zone, by instance id, without waiting
+      vmops.cloud.zomro_rescue:
+        instance: "{{ rescued.instance.id }}"
+        image: "{{ rescued.rescue.image }}"
+        zone: "{{ rescued.rescue.zone }}"
+        rescue_password: "{{ vault_rescue_password }}"
+        wait: false
 """
 
 RETURN = r"""

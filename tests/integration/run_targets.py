@@ -82,17 +82,25 @@ def seed_bystander(emu):
     emu.seed(zomro_instances=2)
     emu.clear_journal()
     bystander = emu.instance(inst["id"])
-    bystander["_ssh_keys"] = ssh_keys(emu)
+    bystander["_others"] = others(emu)
     return bystander
 
 
-def ssh_keys(emu):
-    r = emu.civo("GET", "/v2/sshkeys")
-    if r.status_code != 200:
-        return None
-    body = r.json()
-    items = body.get("items", []) if isinstance(body, dict) else body
-    return sorted((k.get("id"), k.get("name")) for k in items)
+# the account's own objects (no run prefix): every target must leave them exactly as they were
+OTHERS = ("/v2/sshkeys", "/v2/firewalls", "/v2/networks")
+
+
+def others(emu):
+    found = {}
+    for path in OTHERS:
+        r = emu.civo("GET", path, region="LON1")
+        if r.status_code != 200:
+            continue
+        body = r.json()
+        items = body.get("items", []) if isinstance(body, dict) else body
+        found[path] = sorted(json.dumps(i, sort_keys=True) for i in items
+                             if not str(i.get("name") or i.get("label") or "").startswith("vit-"))
+    return found
 
 
 def account_snapshots(emu):
@@ -122,9 +130,10 @@ def check_emulator(emu, run_prefix, bystander):
         snaps = emu.civo("GET", "/v2/instances/%s/snapshots" % bystander["id"]).json()
         if [s.get("name") for s in snaps] != [BYSTANDER]:
             problems.append("the bystander's snapshots changed: %r" % [s.get("name") for s in snaps])
-    keys_now = ssh_keys(emu)
-    if bystander["_ssh_keys"] is not None and keys_now != bystander["_ssh_keys"]:
-        problems.append("the SSH keys without the prefix changed: %r -> %r" % (bystander["_ssh_keys"], keys_now))
+    now_others = others(emu)
+    for path, before in bystander["_others"].items():
+        if now_others.get(path) != before:
+            problems.append("%s without the run prefix changed: %r -> %r" % (path, before, now_others.get(path)))
     journal = emu.journal()
     touched = [e for e in emu.mutating() if bystander["id"] in e.get("path", "")]
     if touched:

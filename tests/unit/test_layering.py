@@ -43,6 +43,7 @@ LAYERS = {
     "module_utils/resource": FRAME,
     "module_utils/firewall_rules": FRAME,
     "module_utils/civo_restore": FRAME,
+    "module_utils/civo_instance_spec": FRAME,
     "plugin_utils/_inventory": FRAME,
 }
 PLUGIN_DIRS = ("modules", "inventory", "callback", "doc_fragments")
