@@ -79,7 +79,9 @@ def imports_of(name, source):
             if node.level:
                 base = package[:len(package) - (node.level - 1)] if node.level > 1 else list(package)
                 parts = base + (node.module.split(".") if node.module else [])
-                targets = [parts] if node.module else [parts + [alias.name] for alias in node.names]
+                # ``from ..module_utils import civo`` names a module of a package
+                package_import = not node.module or os.path.isdir(os.path.join(PLUGINS, *parts))
+                targets = [parts + [alias.name] for alias in node.names] if package_import else [parts]
                 found.extend((node.lineno, "/".join(t), False) for t in targets)
             elif node.module and node.module.startswith(COLLECTION + ".plugins."):
                 found.append((node.lineno, node.module[len(COLLECTION + ".plugins."):].replace(".", "/"), True))
@@ -140,6 +142,7 @@ def test_imports_follow_the_layers(name, path):
     ("module_utils/_http", "from .base import Plan\n", "up from transport to frame"),
     ("module_utils/civo", "from .resource import Field\n", "up from providers to frame"),
     ("module_utils/waiter", "from . import base\n", "up from transport to frame"),
+    ("module_utils/civo", "from ..module_utils import resource\n", "up from providers to frame"),
     ("module_utils/base", "from .civo import CIVO\n", "names no provider"),
     ("module_utils/zomro", "from .civo import is_uuid\n", "no other provider"),
     ("modules/x", "from .civo_instance import summary\n", "no other module"),
