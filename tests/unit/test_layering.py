@@ -44,6 +44,8 @@ LAYERS = {
     "module_utils/firewall_rules": FRAME,
     "module_utils/civo_restore": FRAME,
     "module_utils/civo_instance_spec": FRAME,
+    "module_utils/civo_instance_plan": FRAME,
+    "module_utils/civo_power": FRAME,
     "plugin_utils/_inventory": FRAME,
 }
 PLUGIN_DIRS = ("modules", "inventory", "callback", "doc_fragments")

@@ -97,7 +97,7 @@ def test_in_progress_statuses_of_real_answers():
     for status in ("INSTANCE-CREATE", "INSTALLING", "SCALING", "MIGRATING", "BUILDING", "DELETING"):
         assert is_in_progress(status), status
     assert not is_in_progress("ACTIVE") and not is_in_progress("SHUTOFF")
-    assert ci.is_transitional(fixture("instances_page")["items"][2]["status"])
+    assert is_in_progress(fixture("instances_page")["items"][2]["status"])
 
 
 def test_script_is_base64_in_script_and_is_a_secret():
