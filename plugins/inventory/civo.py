@@ -219,8 +219,9 @@ from ..plugin_utils._inventory import (
     url_secrets,
 )
 
-# Fields never turned into host variables (nor cached): credentials and the user's init script.
-HIDDEN_FIELDS = frozenset(tuple(SECRET_FIELDS) + ("civostatsd_token", "user_script", "script"))
+# Fields never turned into host variables (nor cached): the client's secret fields (credentials, the
+# stats agent's token and the user's init script, ``script``/``user_script``).
+HIDDEN_FIELDS = frozenset(SECRET_FIELDS)
 
 
 def host_names(instances):
