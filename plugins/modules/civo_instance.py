@@ -28,6 +28,23 @@ description:
 extends_documentation_fragment:
   - vmops.cloud.civo
   - vmops.cloud.wait
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No request that changes anything is sent; RV(actions) lists what would be done.
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   id:
     description:
@@ -144,6 +161,11 @@ notes:
     V(REBOOTING)...) and O(wait=true), the module first waits for it to settle.
 seealso:
   - module: vmops.cloud.civo_instance_info
+  - module: vmops.cloud.civo_recovery
+  - module: vmops.cloud.civo_instance_snapshot
+  - module: vmops.cloud.civo_snapshot
+  - module: vmops.cloud.civo_size_info
+  - module: vmops.cloud.civo_disk_image_info
 """
 
 EXAMPLES = r"""
