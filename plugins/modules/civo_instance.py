@@ -17,8 +17,9 @@ description:
   - Manages one Civo instance, identified by O(id) or by O(hostname) within the configured O(region).
   - Creates the instance when it is missing (O(state=present)), deletes it (O(state=absent)), starts,
     stops or restarts it.
-  - Changes what Civo can change in place on an existing instance (tags, size upward, firewall) and
-    refuses, naming the attributes, any requested change Civo cannot make in place.
+  - Changes what Civo can change in place on an existing instance (tags, size upward, firewall, and with
+    C(PUT /v2/instances/:id) the hostname, reverse DNS and notes) and refuses, naming the attributes, any
+    requested change Civo cannot make in place, unless O(recreate=true) asks to replace the instance.
   - A create whose answer was lost (the connection dropped after Civo applied it) never creates a second
     instance; the module looks the hostname up before it sends the create again, and adopts what it finds.
   - Requests are kept to a minimum; a run that changes nothing costs one request when the instance is
@@ -51,8 +52,8 @@ options:
       - The id (UUID) of the instance.
       - Takes precedence over O(hostname) to identify the instance. An instance with this id in another
         region than O(region) is not found (Civo scopes instances by region).
-      - When both are given and the instance's hostname differs from O(hostname), the module fails
-        (Civo cannot rename an instance in place).
+      - When both are given and the instance's hostname differs from O(hostname), the instance is renamed in
+        place (C(PUT /v2/instances/:id)); with O(state=absent) the module fails instead of deleting it.
       - One of O(id) and O(hostname) is required.
     type: str
   hostname:
@@ -86,19 +87,20 @@ options:
     description:
       - The size of the instance, for example V(g3.small). Required to create an instance.
       - On an existing instance a different size resizes it. Civo only resizes upward (no fewer CPU cores,
-        RAM or disk, and more of at least one); a smaller size fails before any change is sent.
+        RAM or disk, and more of at least one); a smaller size fails before any change is sent, unless
+        O(recreate=true) replaces the instance.
       - Resizing reboots the instance.
     type: str
   template_id:
     description:
       - The disk image to build the instance from, by id or by name (for example V(ubuntu-jammy)).
         Required to create an instance.
-      - Cannot be changed on an existing instance; a different image fails.
+      - Cannot be changed on an existing instance; a different image fails (O(recreate=true) replaces the instance).
     type: str
   network_id:
     description:
       - The network of the instance, by id or label. The region's default network when not given.
-      - Cannot be changed on an existing instance; a different network fails.
+      - Cannot be changed on an existing instance; a different network fails (O(recreate=true) replaces the instance).
     type: str
   firewall_id:
     description:
@@ -110,7 +112,7 @@ options:
     description:
       - The SSH key (id or name) installed for the initial user at creation.
       - Without it Civo sets a random password, returned once as RV(initial_password).
-      - Cannot be changed on an existing instance; a different key fails.
+      - Cannot be changed on an existing instance; a different key fails (O(recreate=true) replaces the instance).
     type: str
   public_ip:
     description:
@@ -125,18 +127,53 @@ options:
     description:
       - The name of the initial user created at creation (Civo's default is the image's default user,
         else V(civo)).
-      - Cannot be changed on an existing instance; a different user fails.
+      - Cannot be changed on an existing instance; a different user fails (O(recreate=true) replaces the instance).
     type: str
   reverse_dns:
     description:
       - The reverse DNS name of the instance's address, set at creation (Civo uses the hostname when not
         given).
-      - Cannot be changed on an existing instance; a different value fails.
+      - On an existing instance a different value is set in place (C(PUT /v2/instances/:id)).
     type: str
+  notes:
+    description:
+      - Free-text notes kept with the instance. On an existing instance a different value is set in place
+        (C(PUT /v2/instances/:id)); V("") removes the notes. When not given, the notes are left as they are.
+      - Civo has no create field for notes; at creation they are set right after the create request.
+    type: str
+  reserved_ipv4:
+    description:
+      - A reserved IP of the region (see M(vmops.cloud.civo_reserved_ip)), by id, name or address, that becomes
+        the public address of the instance at creation. An unknown one fails before any change, naming the
+        reserved IPs of the region; one assigned to another instance fails too.
+      - On an existing instance that does not have it the module fails; assign it in place with
+        M(vmops.cloud.civo_reserved_ip) (O(recreate=true) keeps the instance's reserved IP for the new one).
+    type: str
+  private_ipv4:
+    description:
+      - The private IPv4 address of the instance in its network, chosen at creation (Civo picks one when not
+        given).
+      - Cannot be changed on an existing instance; a different address fails (O(recreate=true) replaces the
+        instance).
+    type: str
+  recreate:
+    description:
+      - When an option that Civo cannot change in place differs from the existing instance (O(template_id),
+        O(network_id), O(ssh_key_id), O(initial_user), O(script), O(public_ip), O(private_ipv4), or a smaller
+        O(size)), replace the instance: delete it, wait until Civo no longer finds it, then create it again
+        with the requested options (options not given are taken from the old instance, its reserved IP
+        included).
+      - B(This destroys the instance's disk and everything on it.) Also lost are its public IP address
+        (unless it is a reserved IP), its private address (unless O(private_ipv4) is given), its id and
+        its snapshots; Civo sets a new initial password (returned as RV(initial_password)).
+      - Never the default. Without it such a difference fails with a message that names the options.
+      - Check mode and C(--diff) show the deletion and the creation; no request that changes anything is sent.
+    type: bool
+    default: false
   script:
     description:
       - A script Civo runs as root at the end of the instance's first boot, set at creation.
-      - Cannot be changed on an existing instance; a different script fails. Civo answers the script
+      - Cannot be changed on an existing instance; a different script fails (O(recreate=true) replaces the instance). Civo answers the script
         base64-encoded in the instance's C(script) field; the module compares the decoded text.
       - Treated as a secret (it often holds credentials) everywhere, as the inventory does; it is not logged
         (not even in C(invocation) at C(-vvv)) and the module never returns it.
@@ -166,6 +203,7 @@ seealso:
   - module: vmops.cloud.civo_snapshot
   - module: vmops.cloud.civo_size_info
   - module: vmops.cloud.civo_disk_image_info
+  - module: vmops.cloud.civo_reserved_ip
 """
 
 EXAMPLES = r"""
@@ -227,6 +265,33 @@ EXAMPLES = r"""
       vmops.cloud.civo_instance:
         hostname: web1.example.com
         state: absent
+
+    - name: Reserve an IP address for the next instance
+      vmops.cloud.civo_reserved_ip:
+        name: app-ip
+
+    - name: Create an instance with the reserved IP as its public address and a chosen private address
+      vmops.cloud.civo_instance:
+        hostname: app1.example.com
+        size: g3.small
+        template_id: ubuntu-jammy
+        reserved_ipv4: app-ip
+        private_ipv4: 192.168.1.50
+        notes: Application server
+      register: app1
+
+    - name: Rename it and change its reverse DNS and notes in place (by id)
+      vmops.cloud.civo_instance:
+        id: "{{ app1.instance.id }}"
+        hostname: app1.example.org
+        reverse_dns: app1.example.org
+        notes: Application server, renamed
+
+    - name: Replace it by a Debian instance (destroys its disk; the reserved IP goes to the new instance)
+      vmops.cloud.civo_instance:
+        hostname: app1.example.org
+        template_id: debian-11
+        recreate: true
 """
 
 RETURN = r"""
@@ -270,7 +335,7 @@ initial_password:
     - The random password Civo set for the initial user.
     - Returned only by the run that created the instance, and only when no O(ssh_key_id) was given;
       Civo does not reveal it through this module again.
-  returned: when the instance was created by this run and no ssh key was given
+  returned: when the instance was created (or replaced, see O(recreate)) by this run and no ssh key was given
   type: str
   sample: pAsSw0rd-3xAmple
 actions:
@@ -282,7 +347,8 @@ actions:
   sample: ["set tags to [web, production]", "resize from g3.small to g3.medium"]
 diff:
   description:
-    - Before and after of what the run changed (state, status, size, tags, firewall).
+    - Before and after of what the run changed (state, status, size, tags, firewall; hostname, reverse DNS and
+      notes changed in place; with O(recreate), the options that made the replacement and C(replaced: true)).
   returned: when diff mode is enabled
   type: dict
   contains:
@@ -308,6 +374,7 @@ from ansible_collections.vmops.cloud.plugins.module_utils.civo import (
     is_uuid,
     strip_secrets,
 )
+from ..module_utils import civo_instance_spec as spec
 
 ACTIVE = "ACTIVE"
 SHUTOFF = "SHUTOFF"
@@ -380,10 +447,6 @@ def immutable_conflicts(instance, params, resolve):
     conflicts = []
     status = str(instance.get("status") or "").upper()
 
-    wanted = params.get("hostname")
-    if wanted is not None and params.get("id") and wanted != instance.get("hostname"):
-        conflicts.append(("hostname", instance.get("hostname"), wanted))
-
     wanted = params.get("template_id")
     if wanted is not None and wanted not in (instance.get("source_id"), instance.get("template_id")):
         image = resolve("image", wanted)
@@ -419,14 +482,7 @@ def immutable_conflicts(instance, params, resolve):
         # instance of a network a public IP anyway (terraform-provider-civo #357).
         if not instance.get("public_ip") and status == ACTIVE:
             conflicts.append(("public_ip", "none", wanted))
-
-    wanted = params.get("reverse_dns")
-    if wanted is not None:
-        # Civo uses the hostname when no reverse DNS was given at creation.
-        current = instance.get("reverse_dns") or instance.get("hostname")
-        if wanted != current:
-            conflicts.append(("reverse_dns", current, wanted))
-    return conflicts
+    return conflicts + spec.address_conflicts(instance, params)
 
 
 def public_ip_warning(instance, params):
@@ -441,7 +497,7 @@ def public_ip_warning(instance, params):
 def conflicts_message(instance, conflicts):
     details = ", ".join("%s (instance has %r, requested %r)" % c for c in conflicts)
     return ("Civo cannot change %s of the existing instance %s (%s) in place: %s. "
-            "Leave these options out, or delete the instance and create it again."
+            "Leave these options out, or set recreate=true to replace the instance (this destroys its disk)."
             % (", ".join(c[0] for c in conflicts), instance.get("hostname"), instance.get("id"), details))
 
 
@@ -494,6 +550,10 @@ class CivoInstance(VmopsModule):
         reverse_dns=dict(type="str"),
         script=dict(type="str", no_log=True),
         tags=dict(type="list", elements="str"),
+        notes=dict(type="str"),
+        reserved_ipv4=dict(type="str"),
+        private_ipv4=dict(type="str"),
+        recreate=dict(type="bool", default=False),
     )
     module_kwargs = dict(required_one_of=[["id", "hostname"]])
 
@@ -516,8 +576,8 @@ class CivoInstance(VmopsModule):
         if p["id"] is not None and not is_uuid(p["id"]):
             raise InvalidParameterError("id must be a Civo instance id (a UUID), got %r" % p["id"][:80])
         for name in ("hostname", "size", "template_id", "network_id", "firewall_id", "ssh_key_id",
-                     "initial_user"):
-            if p[name] is not None and not p[name].strip():
+                     "initial_user", "reserved_ipv4", "private_ipv4"):
+            if p.get(name) is not None and not p[name].strip():
                 raise InvalidParameterError("%s must not be empty" % name)
         if p["hostname"] is not None and any(c.isspace() for c in p["hostname"]):
             raise InvalidParameterError("hostname must not contain whitespace: %r" % p["hostname"])
@@ -598,10 +658,11 @@ class CivoInstance(VmopsModule):
         if missing:
             raise InvalidParameterError("No instance with hostname %r in region %s; to create it, give %s"
                                         % (p["hostname"], self.client.region, " and ".join(missing)))
-        body = self.create_body = self.creation_body()
+        body = self.create_body = spec.add_addresses(self.creation_body(), self.client, p)
         plan.step("create instance %s (%s, %s)" % (p["hostname"], p["size"], p["template_id"]), self.create, body)
         if p["wait"]:
             plan.step("wait for instance %s to be ACTIVE" % p["hostname"], self.wait_created)
+        spec.plan_notes_after_create(plan, self.client, p)
         plan.after = {
             "state": "present",
             "hostname": p["hostname"],
@@ -612,12 +673,12 @@ class CivoInstance(VmopsModule):
         }
         return plan
 
-    def creation_body(self):
+    def creation_body(self, p=None):
         """The create request; every name or id is checked against the account's lists before any change.
 
         An unknown size, image, network, firewall or SSH key is refused here, naming the valid ones.
         """
-        p = self.params
+        p = p or self.params
         if p["script"]:
             # The script is a secret: an error answer echoing it must not show it either.
             add_secret = getattr(getattr(self.client, "transport", None), "add_secret", None)
@@ -644,12 +705,14 @@ class CivoInstance(VmopsModule):
 
     def plan_update(self, plan, current):
         p = self.params
-        conflicts = immutable_conflicts(current, p, self.resolve)
-        if conflicts:
-            raise InvalidParameterError(conflicts_message(current, conflicts))
+        replacement, new_size = spec.triage(self, plan, current, immutable_conflicts(current, p, self.resolve),
+                                            conflicts_message)
+        if replacement is not None:
+            return replacement
         warning = public_ip_warning(current, p)
         if warning:
             self.module.warn(warning)
+        spec.plan_inplace(plan, self.client, current, p)
 
         # Firewall: compare ids; a name costs the firewall list only when it is not the current id.
         if p["firewall_id"] is not None and p["firewall_id"] != current.get("firewall_id"):
@@ -663,26 +726,12 @@ class CivoInstance(VmopsModule):
             plan.add("set tags to [%s]" % ", ".join(p["tags"]), self.set_tags, tags=list(p["tags"]))
 
         # Size: the sizes list is only needed when the size differs.
-        resize = False
-        if p["size"] is not None and p["size"] != current.get("size"):
-            sizes = self.client.list_resource("sizes")
-            new = self.resolve("size", p["size"])
-            old = [s for s in sizes if s.get("name") == current.get("size")]
-            if not old:
-                raise InvalidParameterError("The instance's current size %r is not in Civo's size list; "
-                                            "cannot tell whether %r is larger" % (current.get("size"), p["size"]))
-            direction = compare_sizes(old[0], new)
-            if direction != "up":
-                raise InvalidParameterError(
-                    "Civo only resizes upward: %s (%d CPU, %d MB RAM, %d GB disk) is not larger than the "
-                    "instance's %s (%d CPU, %d MB RAM, %d GB disk) in every respect"
-                    % ((new.get("name"),) + size_vector(new) + (old[0].get("name"),) + size_vector(old[0])))
-            self.new_size = new
-            resize = True
-            plan.add("resize from %s to %s" % (current.get("size"), new.get("name")), self.resize,
-                     size=new.get("name"))
+        if new_size is not None:
+            self.new_size = new_size
+            plan.add("resize from %s to %s" % (current.get("size"), new_size.get("name")), self.resize,
+                     size=new_size.get("name"))
 
-        action = power_plan(p["state"], current.get("status"), resize)
+        action = power_plan(p["state"], current.get("status"), new_size is not None)
         if action == "start":
             plan.add("start instance", self.start, status=ACTIVE)
         elif action == "stop":

@@ -42,6 +42,7 @@ LAYERS = {
     "module_utils/base": FRAME,
     "module_utils/resource": FRAME,
     "module_utils/firewall_rules": FRAME,
+    "module_utils/civo_instance_spec": FRAME,
     "plugin_utils/_inventory": FRAME,
 }
 PLUGIN_DIRS = ("modules", "inventory", "callback", "doc_fragments")

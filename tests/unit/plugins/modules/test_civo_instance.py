@@ -281,13 +281,12 @@ def test_every_differing_attribute_is_reported():
         resolve)
     # public_ip=none on an instance with a public IP is a warning, not a conflict (Civo gives the first
     # instance of a network a public IP anyway, terraform-provider-civo #357).
-    assert [c[0] for c in conflicts] == ["hostname", "template_id", "network_id", "ssh_key_id", "initial_user",
-                                         "script", "reverse_dns"]
+    # hostname (by id) and reverse_dns change in place (PUT /v2/instances/:id): not conflicts.
+    assert [c[0] for c in conflicts] == ["template_id", "network_id", "ssh_key_id", "initial_user", "script"]
     message = ci.conflicts_message(DOC_INSTANCE, conflicts)
-    for name in ("hostname", "template_id", "network_id", "ssh_key_id", "initial_user", "script",
-                 "reverse_dns"):
+    for name in ("template_id", "network_id", "ssh_key_id", "initial_user", "script"):
         assert name in message
-    assert "in place" in message and INSTANCE_ID in message
+    assert "in place" in message and INSTANCE_ID in message and "recreate=true" in message
 
 
 def test_ssh_key_on_an_instance_without_key_is_a_conflict():
