@@ -160,8 +160,8 @@ options:
     description:
       - When an option that Civo cannot change in place differs from the existing instance (O(template_id),
         O(network_id), O(ssh_key_id), O(initial_user), O(script), O(public_ip), O(private_ipv4), or a smaller
-        O(size)), replace the instance; the module deletes it, waits until Civo no longer finds it, then creates
-        it again with the requested options (options not given are taken from the old instance, its reserved IP
+        O(size)), replace the instance. The module deletes it, waits until Civo no longer finds it, then creates it
+        again with the requested options (options not given are taken from the old instance, its reserved IP
         included).
       - B(This destroys the instance's disk and everything on it.) Also lost are its public IP address
         (unless it is a reserved IP), its private address (unless O(private_ipv4) is given), its id and
@@ -348,7 +348,7 @@ actions:
 diff:
   description:
     - Before and after of what the run changed (state, status, size, tags, firewall; hostname, reverse DNS and
-      notes changed in place; with O(recreate), the options that made the replacement and C(replaced=true)).
+      notes changed in place; with O(recreate), the options that made the replacement and C(replaced) set to V(true)).
   returned: when diff mode is enabled
   type: dict
   contains:
