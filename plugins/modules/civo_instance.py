@@ -29,6 +29,23 @@ description:
 extends_documentation_fragment:
   - vmops.cloud.civo
   - vmops.cloud.wait
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No request that changes anything is sent; RV(actions) lists what would be done.
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   id:
     description:
@@ -143,8 +160,8 @@ options:
     description:
       - When an option that Civo cannot change in place differs from the existing instance (O(template_id),
         O(network_id), O(ssh_key_id), O(initial_user), O(script), O(public_ip), O(private_ipv4), or a smaller
-        O(size)), replace the instance: delete it, wait until Civo no longer finds it, then create it again
-        with the requested options (options not given are taken from the old instance, its reserved IP
+        O(size)), replace the instance. The module deletes it, waits until Civo no longer finds it, then creates it
+        again with the requested options (options not given are taken from the old instance, its reserved IP
         included).
       - B(This destroys the instance's disk and everything on it.) Also lost are its public IP address
         (unless it is a reserved IP), its private address (unless O(private_ipv4) is given), its id and
@@ -181,6 +198,11 @@ notes:
     V(REBOOTING)...) and O(wait=true), the module first waits for it to settle.
 seealso:
   - module: vmops.cloud.civo_instance_info
+  - module: vmops.cloud.civo_recovery
+  - module: vmops.cloud.civo_instance_snapshot
+  - module: vmops.cloud.civo_snapshot
+  - module: vmops.cloud.civo_size_info
+  - module: vmops.cloud.civo_disk_image_info
   - module: vmops.cloud.civo_reserved_ip
 """
 
@@ -326,7 +348,7 @@ actions:
 diff:
   description:
     - Before and after of what the run changed (state, status, size, tags, firewall; hostname, reverse DNS and
-      notes changed in place; with O(recreate), the options that made the replacement and C(replaced: true)).
+      notes changed in place; with O(recreate), the options that made the replacement and C(replaced) set to V(true)).
   returned: when diff mode is enabled
   type: dict
   contains:

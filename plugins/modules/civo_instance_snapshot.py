@@ -25,6 +25,23 @@ description:
 extends_documentation_fragment:
   - vmops.cloud.civo
   - vmops.cloud.wait
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No request that changes anything is sent; RV(actions) lists what would be done.
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   instance:
     description:
@@ -75,6 +92,10 @@ notes:
   - With O(wait=true) a new snapshot is waited for until it is V(Complete); a restore until the restored instance is
     V(ACTIVE). A snapshot that is still V(Pending) is waited for before it is restored.
   - Check mode sends no request that changes anything; C(--diff) shows the snapshot (or the restore) before and after.
+seealso:
+  - module: vmops.cloud.civo_instance_snapshot_info
+  - module: vmops.cloud.civo_instance
+  - module: vmops.cloud.civo_snapshot
 """
 
 EXAMPLES = r"""
@@ -172,6 +193,18 @@ snapshot:
       returned: success
       type: str
       sample: "2025-04-01T09:11:14Z"
+  sample:
+    id: 8e1bd5c6-1f4a-4e0c-a0d6-1b0a3f0e3f55
+    name: web1-before-upgrade
+    description: Taken before the 2.0 upgrade
+    included_volumes:
+    - 5f0e6b8a-3a7e-4c44-9d6c-2b3f1c1a9e01
+    status:
+      state: Complete
+      volumes:
+      - id: 5f0e6b8a-3a7e-4c44-9d6c-2b3f1c1a9e01
+        state: Complete
+    created_at: '2025-04-01T09:11:14Z'
 restore:
   description:
     - The API's answer to the restore request (the C(instance) part of Civo's C({resource_type, instance}) answer,
@@ -231,6 +264,18 @@ restore:
       returned: success
       type: str
       sample: null
+  sample:
+    id: 0b2f3c2c-8f5f-4a35-bb73-7c0c1d6f0a11
+    name: restore-0b2f3c2c
+    hostname: web1-copy.example.com
+    description: ''
+    from_snapshot: 8e1bd5c6-1f4a-4e0c-a0d6-1b0a3f0e3f55
+    private_ipv4: 192.168.1.50
+    overwrite_existing: false
+    status:
+      state: in_progress
+    created_at: '2025-04-01T09:20:00Z'
+    completed_at: null
 instance:
   description:
     - The instance restored to (the new one, the one that already had O(restore_hostname), or the overwritten original)
@@ -275,6 +320,12 @@ diff:
       description: After the run (empty if deleted).
       returned: when diff mode is on
       type: dict
+  sample:
+    before: {}
+    after:
+      name: web1-before-upgrade
+      description: Taken before the 2.0 upgrade
+      state: present
 """
 
 import re

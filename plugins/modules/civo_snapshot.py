@@ -28,6 +28,23 @@ description:
 extends_documentation_fragment:
   - vmops.cloud.civo
   - vmops.cloud.wait
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No request that changes anything is sent; RV(actions) lists what would be done.
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   name:
     description:
@@ -68,6 +85,10 @@ notes:
   - With O(wait=true) the module waits until the snapshot is V(complete), also when an existing snapshot is still
     being taken.
   - Check mode sends no request that changes anything; C(--diff) shows the snapshot before and after.
+seealso:
+  - module: vmops.cloud.civo_snapshot_info
+  - module: vmops.cloud.civo_instance_snapshot
+  - module: vmops.cloud.civo_instance
 """
 
 EXAMPLES = r"""
@@ -158,6 +179,17 @@ snapshot:
       returned: success
       type: str
       sample: "2015-09-20T19:35:02+00:00"
+  sample:
+    id: 5f3a1c2e-2b8d-4b8e-9f1a-3c4d5e6f7a8b
+    name: web1-before-upgrade
+    instance_id: 44aab548-61ca-11e5-860e-5cf9389be614
+    safe: true
+    cron_timing: 0 3 * * 1
+    status: complete
+    state: complete
+    size_gb: 20
+    requested_at: '2015-09-20T19:31:36+00:00'
+    completed_at: '2015-09-20T19:35:02+00:00'
 adopted:
   description:
     - V(true) when the answer to the snapshot request was lost and the module found and adopted the snapshot
@@ -184,6 +216,14 @@ diff:
       description: The snapshot after the run (empty if deleted).
       returned: when diff mode is on
       type: dict
+  sample:
+    before: {}
+    after:
+      name: web1-before-upgrade
+      instance_id: 44aab548-61ca-11e5-860e-5cf9389be614
+      safe: true
+      cron_timing: null
+      status: complete
 """
 
 from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule

@@ -54,6 +54,23 @@ options:
 extends_documentation_fragment:
   - vmops.cloud.zomro
   - vmops.cloud.wait
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No request that changes anything is sent; RV(actions) lists what would be done.
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.zomro
 notes:
   - Supports check mode (no request that changes anything is sent) and diff mode (the instance state before and
     after).
@@ -66,6 +83,9 @@ notes:
     ends at the first read of V(active).
   - Requests per run, when there is nothing to do, 1 (the instance list). A power action, 2 plus the reads of the
     wait (one read with O(wait=false)). Logging in with O(username) and O(password) adds one C(func=auth) request.
+seealso:
+  - module: vmops.cloud.zomro_instance_info
+  - module: vmops.cloud.zomro_rescue
 """
 
 EXAMPLES = r"""
@@ -106,32 +126,45 @@ instance:
   contains:
     id:
       description: The instance id (C(elid)).
+      returned: success
       type: str
       sample: "5203773"
     name:
       description: The server name.
+      returned: success
       type: str
       sample: vps-5203773.zomro.example
     status:
       description:
         - The billing status of the service, C(item_status) (for example V(Active)); on panels without it, the
           BILLmanager status code C(status).
+      returned: success
       type: str
       sample: Active
     state:
       description:
         - The instance state, C(instance_status) (or C(fotbo_status) on older panels) trimmed and in lower case,
           for example V(active), V(stopped), or a state in progress such as V(starting), V(stopping), V(rebooting).
+      returned: success
       type: str
       sample: stopped
     rescue_status:
       description: The same as RV(instance.state) (as the other Zomro modules return it).
+      returned: success
       type: str
       sample: stopped
     ip:
       description: The main IP address.
+      returned: success
       type: str
       sample: 185.117.152.17
+  sample:
+    id: '5203773'
+    name: vps-5203773.zomro.example
+    status: Active
+    state: stopped
+    rescue_status: stopped
+    ip: 185.117.152.17
 actions:
   description: The changes made (or, in check mode, that would be made), waits included.
   returned: always
@@ -145,9 +178,11 @@ diff:
   contains:
     before:
       description: The state before the run.
+      returned: when diff mode is on
       type: dict
     after:
       description: The state after the run (in check mode, the state the run would reach).
+      returned: when diff mode is on
       type: dict
   sample:
     before: {state: active}
@@ -159,16 +194,25 @@ failure:
   contains:
     status:
       description: HTTP status (Zomro answers errors with 200 and an error document).
+      returned: failure
       type: int
     code:
       description: The error type (for example V(access), V(value)) or a code of the module (V(invalid_state)).
+      returned: failure
       type: str
     reason:
       description: The error text.
+      returned: failure
       type: str
     object:
       description: The object the API error refers to.
+      returned: failure
       type: str
+  sample:
+    status: 200
+    code: auth
+    reason: Invalid username or password
+    object: badpassword
 """
 
 from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule

@@ -214,6 +214,6 @@ def test_recreate_runs_delete_wait_create_in_order():
     current = instance()
     for dummy, step in plan.steps:
         current = step(current)
-    assert [(m, p) for m, p, d in client.mutating] == [("DELETE", "/v2/instances/" + INSTANCE_ID),
-                                                      ("POST", "/v2/instances")]
+    sent = [(m, p) for m, p, d in client.mutating]
+    assert sent == [("DELETE", "/v2/instances/" + INSTANCE_ID), ("POST", "/v2/instances")]
     assert current["id"] != INSTANCE_ID and INSTANCE_ID not in client.instances
