@@ -20,7 +20,6 @@ from urllib.parse import unquote
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 import pytest
 
 from _common import (CENTOS_OWN, MODULES, PUBLIC_KEY, ZOMRO_ELID, api_instance, module_options, resource_world,

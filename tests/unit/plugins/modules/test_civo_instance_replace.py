@@ -13,6 +13,7 @@ import pytest
 from ansible_collections.vmops.cloud.plugins.module_utils import civo_instance_spec as spec
 from ansible_collections.vmops.cloud.plugins.module_utils._http import InvalidParameterError
 from ansible_collections.vmops.cloud.tests.unit.plugins.modules.test_civo_instance import (
+    create_body,
     FOCAL,
     INSTANCE_ID,
     JAMMY,
@@ -120,7 +121,7 @@ def test_create_sends_reserved_and_private_address():
                reserved_ipv4="web-ip", private_ipv4="192.168.1.50", notes="n")
     plan = mod.plan(None)
     assert plan.actions[-1] == "set notes of the new instance"
-    assert mod.create_body["reserved_ipv4"] == IP_ID and mod.create_body["private_ipv4"] == "192.168.1.50"
+    assert create_body(plan)["reserved_ipv4"] == IP_ID and create_body(plan)["private_ipv4"] == "192.168.1.50"
     assert client.mutating == []
 
 
@@ -213,6 +214,6 @@ def test_recreate_runs_delete_wait_create_in_order():
     current = instance()
     for dummy, step in plan.steps:
         current = step(current)
-    assert [(m, p) for m, p, d in client.mutating] == [("DELETE", "/v2/instances/" + INSTANCE_ID),
-                                                      ("POST", "/v2/instances")]
+    sent = [(m, p) for m, p, d in client.mutating]
+    assert sent == [("DELETE", "/v2/instances/" + INSTANCE_ID), ("POST", "/v2/instances")]
     assert current["id"] != INSTANCE_ID and INSTANCE_ID not in client.instances
