@@ -66,18 +66,18 @@ class PowerSteps(object):
         return found
 
     def start(self, current):
-        current = self.settle(current)
-        if str(current.get("status")).upper() == ACTIVE:
-            return current
-        self.action(current, "start", None, lambda i: settled_status(i.get("status")) == ACTIVE)
-        return self.finish(current, ACTIVE)
+        return self.power(current, "start", ACTIVE)
 
     def stop(self, current):
+        return self.power(current, "stop", SHUTOFF)
+
+    def power(self, current, endpoint, status):
+        """Settle, then ``PUT .../start`` or ``.../stop`` unless the instance is ``status`` already."""
         current = self.settle(current)
-        if str(current.get("status")).upper() == SHUTOFF:
+        if str(current.get("status")).upper() == status:
             return current
-        self.action(current, "stop", None, lambda i: settled_status(i.get("status")) == SHUTOFF)
-        return self.finish(current, SHUTOFF)
+        self.action(current, endpoint, None, lambda i: settled_status(i.get("status")) == status)
+        return self.finish(current, status)
 
     def reboot(self, current):
         current = self.settle(current)
