@@ -16,8 +16,9 @@ instance is out of rescue mode.  Nothing is sent anywhere but 127.0.0.1.
 Live mode (opt-in, costs money): VMOPS_LIVE=1 with real credentials in the environment:
 CIVO_TOKEN (or CIVO_API_KEY), CIVO_REGION (default LON1); optionally ZOMRO_USERNAME and
 ZOMRO_PASSWORD (without them the Zomro targets are left out) and VMOPS_ZOMRO_INSTANCE (a
-disposable Zomro instance the zomro_rescue target may put into rescue mode and back; without it
-only the read-only and failure checks of the Zomro targets run).  CIVO_API_URL / ZOMRO_API_URL
+disposable Zomro instance the zomro_instance target may stop, start and restart and the zomro_rescue
+target may put into rescue mode and back; without it only the read-only and failure checks of the Zomro
+targets run).  CIVO_API_URL / ZOMRO_API_URL
 default to the real APIs.  VMOPS_CIVO_SIZE / VMOPS_CIVO_TEMPLATE override the size (g3.xsmall)
 and image (ubuntu-jammy) of the instances the targets create.  See README.md, "Testing against a
 real account".
@@ -34,10 +35,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 TARGETS_DIR = os.path.join(HERE, "targets")
-ZOMRO_TARGETS = ("inventory_zomro", "zomro_instance_info", "zomro_rescue")
+ZOMRO_TARGETS = ("inventory_zomro", "zomro_instance", "zomro_instance_info", "zomro_rescue")
 CONFIG_REL = os.path.join("tests", "integration", "integration_config.yml")
 BYSTANDER = "bystander-not-ours"
-ZOMRO_INSTANCE = "5203773"  # the emulator's first Zomro instance, the one the zomro targets may rescue
+ZOMRO_INSTANCE = "5203773"  # the emulator's first Zomro instance, the one the zomro targets may stop and rescue
 
 
 def all_targets():
@@ -144,9 +145,13 @@ def check_emulator(emu, run_prefix, bystander):
         problems.append("changing Zomro requests for an instance other than %s: %r" % (ZOMRO_INSTANCE, zomro_touched))
     zomro = emu.zomro(func="instances", authinfo="%s:%s" % (emu.zomro_user, emu.zomro_password))
     for elem in zomro["doc"].get("elem", []):
-        states = {str((elem.get(k) or {}).get("$", "")).strip().lower() for k in ("instance_status", "fotbo_status")}
+        elid = str(elem.get("id", {}).get("$"))
+        states = {str((elem.get(k) or {}).get("$", "")).strip().lower()
+                  for k in ("instance_status", "fotbo_status")} - {""}
         if states & {"rescued", "rescuing"}:
-            problems.append("Zomro instance %s left in rescue mode" % elem.get("id", {}).get("$"))
+            problems.append("Zomro instance %s left in rescue mode" % elid)
+        if elid == ZOMRO_INSTANCE and states != {"active"}:
+            problems.append("Zomro instance %s left %s, not running" % (elid, "/".join(sorted(states))))
     methods = {}
     for e in journal:
         key = e.get("method") if "func" not in e else "zomro " + e["func"]
@@ -208,7 +213,8 @@ def run_live(copy, targets):
         " and Zomro" if has_zomro else ""))
     print("They create billed instances and snapshots named %s-* and delete them at the end." % run_prefix)
     if env.get("VMOPS_ZOMRO_INSTANCE"):
-        print("Zomro instance %s will be put into rescue mode and back." % env["VMOPS_ZOMRO_INSTANCE"])
+        print("Zomro instance %s will be stopped, started, restarted, and put into rescue mode and back."
+              % env["VMOPS_ZOMRO_INSTANCE"])
     print("If the run is interrupted, delete anything named %s-* by hand." % run_prefix)
     print("=" * 78, flush=True)
     config = write_config(copy, {
