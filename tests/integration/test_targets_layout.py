@@ -134,3 +134,16 @@ def test_resources_are_named_with_the_run_prefix(target):
                     "%s: %s %s=%r does not use the run prefix" % (os.path.relpath(path, REPO), module, key, value))
     if target.startswith("civo_") and not target.endswith("_info"):
         assert checked > 0, "%s names nothing it creates?" % target
+
+
+def test_run_targets_groups_keep_every_target_once_and_zomro_together():
+    import run_targets
+
+    targets = run_targets.all_targets()
+    assert sorted(targets) == sorted(plugin_targets())
+    for jobs in (1, 2, 3):
+        groups = run_targets.shards(targets, jobs)
+        assert len(groups) == min(jobs, len(targets))
+        assert sorted(t for g in groups for t in g) == sorted(targets)
+        with_zomro = [g for g in groups if set(g) & set(run_targets.ZOMRO_TARGETS)]
+        assert len(with_zomro) == 1 and set(run_targets.ZOMRO_TARGETS) <= set(with_zomro[0])
