@@ -27,6 +27,9 @@ from radon.complexity import cc_visit
 MAX_COMPLEXITY = 15
 MAX_MODULE_LOC = 250
 DOC_NAMES = ("DOCUMENTATION", "EXAMPLES", "RETURN")
+# Known hotspots being taken apart (issue 15): each entry is allowed its figure, no more; an entry whose
+# code is back under the limits fails the gate until it is removed here, so the list only shrinks.
+BASELINE = {}
 
 
 def _doc_lines(tree):
@@ -62,20 +65,17 @@ def lines_of_code(source):
 
 
 def functions(source):
-    """(qualified name, line, complexity) of every function and method."""
+    """(qualified name, line, complexity) of every function, method and closure."""
     found = []
 
-    def visit(blocks, prefix=""):
-        for block in blocks:
-            name = prefix + block.name
-            if hasattr(block, "methods"):  # a class: its methods and inner classes
-                visit(block.methods, name + ".")
-                visit(getattr(block, "inner_classes", []), name + ".")
-            else:
-                found.append((name, block.lineno, block.complexity))
-                visit(getattr(block, "closures", []), name + ".")
+    def visit(block, name):
+        found.append((name, block.lineno, block.complexity))
+        for closure in getattr(block, "closures", []):
+            visit(closure, name + "." + closure.name)
 
-    visit(cc_visit(source))
+    for block in cc_visit(source):  # functions and methods (flattened), and classes
+        if not hasattr(block, "methods"):
+            visit(block, block.fullname)
     return found
 
 
@@ -91,19 +91,31 @@ def main(argv):
     report = "--report" in argv
     args = [a for a in argv if a != "--report"]
     root = args[0] if args else "plugins"
-    problems, rows, worst = [], [], []
+    problems, rows, worst, used = [], [], [], set()
+
+    def check(key, figure, limit, what):
+        allowed = BASELINE.get(key)
+        if allowed is not None:
+            used.add(key)
+            if figure <= limit:
+                problems.append("%s: %s %d is within the limit now: remove it from BASELINE in scripts/complexity.py"
+                                % (key, what, figure))
+                return
+            limit = allowed
+        if figure > limit:
+            problems.append("%s: %s %d, at most %d" % (key, what, figure, limit))
+
     for path in python_files(root):
         with open(path, encoding="utf-8") as handle:
             source = handle.read()
         loc = lines_of_code(source)
         is_module = os.path.basename(os.path.dirname(path)) == "modules"
         rows.append((loc, path))
-        if is_module and loc > MAX_MODULE_LOC:
-            problems.append("%s: %d lines of code (docs aside), at most %d" % (path, loc, MAX_MODULE_LOC))
+        if is_module:
+            check(path, loc, MAX_MODULE_LOC, "lines of code (docs aside)")
         for name, line, complexity in functions(source):
             worst.append((complexity, "%s:%d %s" % (path, line, name)))
-            if complexity > MAX_COMPLEXITY:
-                problems.append("%s:%d %s: cyclomatic complexity %d, at most %d" % (path, line, name, complexity, MAX_COMPLEXITY))
+            check("%s:%s" % (path, name), complexity, MAX_COMPLEXITY, "cyclomatic complexity (line %d)" % line)
     if report:
         print("lines of code (docs aside) per file:")
         for loc, path in sorted(rows, reverse=True):
@@ -111,13 +123,15 @@ def main(argv):
         print("most complex functions:")
         for complexity, where in sorted(worst, reverse=True)[:15]:
             print("  %5d  %s" % (complexity, where))
+    problems.extend("%s: in BASELINE but not found (remove it)" % key for key in sorted(set(BASELINE) - used))
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         print("complexity gate: %d problem(s)" % len(problems), file=sys.stderr)
         return 1
-    print("complexity gate: %d files, no function above complexity %d, no module above %d lines of code"
-          % (len(rows), MAX_COMPLEXITY, MAX_MODULE_LOC))
+    print("complexity gate: %d files, no function above complexity %d, no module above %d lines of code%s"
+          % (len(rows), MAX_COMPLEXITY, MAX_MODULE_LOC,
+             " (%d known hotspots kept at their figures)" % len(BASELINE) if BASELINE else ""))
     return 0
 
 

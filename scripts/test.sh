@@ -183,7 +183,15 @@ stage_lint() {
         _lint_output_clean "$out" || rc=1
     fi
     rm -f "$out"
+    _complexity_gate || rc=1
     return "$rc"
+}
+_complexity_gate() {
+    # no function in plugins/ above cyclomatic complexity 15, no module above 250 lines of code
+    # (docs aside); radon comes from a cached venv under .build (requirements-dev.txt unchanged)
+    local venv
+    venv="$(bash "$REPO/scripts/_radon_venv.sh" | tail -1)" || return 1
+    (cd "$REPO" && "$venv/bin/python" scripts/complexity.py plugins)
 }
 _lint_output_clean() {
     # _lint_output_clean FILE: the ansible-lint output reports no violation of any kind.

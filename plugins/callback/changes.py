@@ -253,15 +253,54 @@ def find_resource(result):
     return resource, listed
 
 
-def label(record):
-    """How a resource is named in the report: ``hostname (id)`` or ``name (id)`` or what is known."""
-    res = record.get("resource") or {}
+def _name_and_id(res):
     name = res.get("hostname") or res.get("name") or res.get("instance")
     ident = res.get("id")
     if name and ident and to_text(name) != to_text(ident):
-        text = "%s (%s)" % (name, ident)
-    else:
-        text = to_text(name or ident or "")
+        return "%s (%s)" % (name, ident)
+    return to_text(name or ident or "")
+
+
+def resource_from_diff_or_args(clean):
+    """The resource of a result that returned none: from its diff, else from its identifying arguments."""
+    diff = clean.get("diff")
+    for part in (diff if isinstance(diff, list) else [diff]):
+        if isinstance(part, Mapping):
+            resource = identity(part.get("after")) or identity(part.get("before"))
+            if resource:
+                return resource
+    args = (clean.get("invocation") or {}).get("module_args") or {}
+    found = dict((key, args[key]) for key in ARG_IDENTITY_KEYS
+                 if args.get(key) not in (None, "", HIDDEN) and not isinstance(args[key], (Mapping, list)))
+    return found or None
+
+
+def result_status(failed, changed, check_mode):
+    if failed:
+        return "failed"
+    if changed:
+        return "would_change" if check_mode else "changed"
+    return "unchanged"
+
+
+def outcome(clean, failed):
+    """The actions, diff, message and failure of a (cleaned) result, as the report keeps them."""
+    actions = clean.get("actions")
+    if not isinstance(actions, list):
+        actions = []
+    failure = clean.get("failure") if isinstance(clean.get("failure"), Mapping) else None
+    msg = clean.get("msg") if (failed or clean.get("msg")) else None
+    return dict(actions=[to_text(a) for a in actions],
+                diff=clean.get("diff") if isinstance(clean.get("diff"), (Mapping, list)) else None,
+                msg=to_text(msg) if msg is not None else None,
+                failed_action=to_text(clean["failed_action"]) if failed and clean.get("failed_action") else None,
+                failure=dict((k, failure.get(k)) for k in ("status", "code", "reason")) if failure else None)
+
+
+def label(record):
+    """How a resource is named in the report: ``hostname (id)`` or ``name (id)`` or what is known."""
+    res = record.get("resource") or {}
+    text = _name_and_id(res)
     if res.get("instance_id") and not text:
         text = "instance %s" % res["instance_id"]
     elif res.get("instance_id"):
@@ -328,6 +367,77 @@ STATUS_TEXT = {
     "hidden": "hidden (no_log)",
     "unchanged": "no change",
 }
+
+
+def table_row(record):
+    """The record's row of the Markdown table."""
+    result = STATUS_TEXT.get(record["status"], record["status"])
+    if record["status"] == "failed" and record["changed"]:
+        result += " after changes"
+    if record.get("ignored"):
+        result += " (ignored)"
+    return "| %d | %s | %s | %s | %s | %s | %s |" % (
+        record["index"], result, code(record["module"].replace(COLLECTION, "", 1)), code(label(record)),
+        "<br>".join(code(action) for action in record["actions"]) or "",
+        plain(record["task"]) + (" (%s)" % code(record["item"]) if record.get("item") else ""),
+        code(record["host"]))
+
+
+def _failure_lines(record):
+    lines = []
+    if record["changed"]:
+        lines.append("The task failed after a change: the actions above were done%s." % (
+            "; it failed at %s" % code(record["failed_action"], False) if record.get("failed_action") else ""))
+        lines.append("")
+    lines.append("Error: %s" % code(record.get("msg") or "(no message)", False))
+    failure = record.get("failure") or {}
+    if failure:
+        lines.append("")
+        lines.append("Failure: status %s, code %s, reason %s" % (
+            code(failure.get("status"), False) or "-", code(failure.get("code"), False) or "-",
+            code(failure.get("reason"), False) or "-"))
+    lines.append("")
+    return lines
+
+
+def details_block(record):
+    """The record's details section: task, actions, failure, diff."""
+    block = ["", "#### %d. %s %s: %s" % (record["index"], code(record["module"].replace(COLLECTION, "", 1)),
+                                         code(label(record), False) or "", STATUS_TEXT[record["status"]].strip("*")),
+             "",
+             "Task %s on %s" % (code(record["task"], False), code(record["host"], False)), ""]
+    for action in record["actions"]:
+        block.append("- %s" % code(action, False))
+    if record["actions"]:
+        block.append("")
+    if record["status"] == "failed":
+        block.extend(_failure_lines(record))
+    diff = render_diff(record["diff"]) if record.get("diff") else ""
+    if diff:
+        block.append(fence(diff, "diff"))
+    elif record["status"] != "failed":
+        block.append("(no diff: run with `--diff` to see before and after)")
+    return "\n".join(block)
+
+
+def fit(head, table, details, limit):
+    """Head, table rows and details joined, cut (with a note) to at most ``limit`` characters."""
+    note = "\n_The report was cut to fit %d characters: the JSON report has every result and diff._" % limit
+    text = "\n".join(head)
+    for index, line in enumerate(table):
+        if len(text) + len(line) + len(note) + 1 > limit:
+            text += "\n| | ... | %d more row(s) |\n" % (len(table) - index) + note
+            details = []
+            break
+        text += "\n" + line
+    if details:
+        text += "\n\n---\n\n**Details**\n"
+        for block in details:
+            if len(text) + len(block) + len(note) + 1 > limit:
+                text += note
+                break
+            text += block + "\n"
+    return text
 
 
 class CallbackModule(CallbackBase):
@@ -406,35 +516,10 @@ class CallbackModule(CallbackBase):
             return
         clean = self.redactor.clean(dict((k, v) for k, v in res.items() if not to_text(k).startswith("_")))
         resource, listed = find_resource(clean)
-        if resource is None:
-            diff = clean.get("diff")
-            for part in (diff if isinstance(diff, list) else [diff]):
-                if isinstance(part, Mapping):
-                    resource = identity(part.get("after")) or identity(part.get("before"))
-                    if resource:
-                        break
-        if resource is None:
-            args = (clean.get("invocation") or {}).get("module_args") or {}
-            found = dict((key, args[key]) for key in ARG_IDENTITY_KEYS
-                         if args.get(key) not in (None, "", HIDDEN) and not isinstance(args[key], (Mapping, list)))
-            resource = found or None
-        actions = clean.get("actions")
-        if not isinstance(actions, list):
-            actions = []
-        failure = clean.get("failure") if isinstance(clean.get("failure"), Mapping) else None
-        if failed:
-            status = "failed"
-        elif changed:
-            status = "would_change" if record["check_mode"] else "changed"
-        else:
-            status = "unchanged"
-        record.update(status=status, resource=resource, listed=listed, actions=[to_text(a) for a in actions],
-                      diff=clean.get("diff") if isinstance(clean.get("diff"), (Mapping, list)) else None,
-                      msg=clean.get("msg") if (failed or clean.get("msg")) else None,
-                      failed_action=to_text(clean["failed_action"]) if failed and clean.get("failed_action") else None,
-                      failure=dict((k, failure.get(k)) for k in ("status", "code", "reason")) if failure else None)
-        if record["msg"] is not None:
-            record["msg"] = to_text(record["msg"])
+        record.update(status=result_status(failed, changed, record["check_mode"]),
+                      resource=resource if resource is not None else resource_from_diff_or_args(clean),
+                      listed=listed)
+        record.update(outcome(clean, failed))
         self.records.append(record)
 
     def v2_runner_on_ok(self, result):
@@ -490,8 +575,16 @@ class CallbackModule(CallbackBase):
 
     def markdown(self, data):
         """The Markdown report: heading, summary, one table, then details; at most ``markdown_max_chars``."""
-        limit = self.get_option("markdown_max_chars")
         show_unchanged = self.get_option("show_unchanged")
+        rows = [record for record in data["results"] if show_unchanged or record["status"] != "unchanged"]
+        head = self.markdown_head(data, rows)
+        table = [table_row(record) for record in rows]
+        details = [details_block(record) for record in data["results"]
+                   if record["status"] in ("would_change", "changed", "failed")]
+        text = fit(head, table, details, self.get_option("markdown_max_chars"))
+        return self.redactor.scrub(text.rstrip("\n") + "\n")
+
+    def markdown_head(self, data, rows):
         check = data["mode"] == "check"
         heading = "### %s %s: %s" % (plain(data["title"] or "vmops.cloud"), "plan" if check else "apply",
                                      self.summary_text(data))
@@ -507,7 +600,6 @@ class CallbackModule(CallbackBase):
             head.append("**The playbook failed on %s**: the tasks after the failure did not run, so this %s is "
                         "incomplete." % (", ".join(code(host) for host in broken), "plan" if check else "report"))
         head.append("")
-        rows = [record for record in data["results"] if show_unchanged or record["status"] != "unchanged"]
         if rows:
             head.append("| # | Result | Module | Resource | Actions | Task | Host |")
             head.append("|--:|---|---|---|---|---|---|")
@@ -515,65 +607,7 @@ class CallbackModule(CallbackBase):
             head.append("No vmops.cloud task ran.")
         else:
             head.append("Nothing changes.")
-        table = []
-        for record in rows:
-            result = STATUS_TEXT.get(record["status"], record["status"])
-            if record["status"] == "failed" and record["changed"]:
-                result += " after changes"
-            if record.get("ignored"):
-                result += " (ignored)"
-            table.append("| %d | %s | %s | %s | %s | %s | %s |" % (
-                record["index"], result, code(record["module"].replace(COLLECTION, "", 1)), code(label(record)),
-                "<br>".join(code(action) for action in record["actions"]) or "",
-                plain(record["task"]) + (" (%s)" % code(record["item"]) if record.get("item") else ""),
-                code(record["host"])))
-        details = []
-        for record in data["results"]:
-            if record["status"] not in ("would_change", "changed", "failed"):
-                continue
-            block = ["", "#### %d. %s %s: %s" % (record["index"], code(record["module"].replace(COLLECTION, "", 1)),
-                                                 code(label(record), False) or "", STATUS_TEXT[record["status"]].strip("*")),
-                     "",
-                     "Task %s on %s" % (code(record["task"], False), code(record["host"], False)), ""]
-            for action in record["actions"]:
-                block.append("- %s" % code(action, False))
-            if record["actions"]:
-                block.append("")
-            if record["status"] == "failed" and record["changed"]:
-                block.append("The task failed after a change: the actions above were done%s." % (
-                    "; it failed at %s" % code(record["failed_action"], False) if record.get("failed_action") else ""))
-                block.append("")
-            if record["status"] == "failed":
-                block.append("Error: %s" % code(record.get("msg") or "(no message)", False))
-                failure = record.get("failure") or {}
-                if failure:
-                    block.append("")
-                    block.append("Failure: status %s, code %s, reason %s" % (
-                        code(failure.get("status"), False) or "-", code(failure.get("code"), False) or "-",
-                        code(failure.get("reason"), False) or "-"))
-                block.append("")
-            diff = render_diff(record["diff"]) if record.get("diff") else ""
-            if diff:
-                block.append(fence(diff, "diff"))
-            elif record["status"] != "failed":
-                block.append("(no diff: run with `--diff` to see before and after)")
-            details.append("\n".join(block))
-        note = "\n_The report was cut to fit %d characters: the JSON report has every result and diff._" % limit
-        text = "\n".join(head)
-        for index, line in enumerate(table):
-            if len(text) + len(line) + len(note) + 1 > limit:
-                text += "\n| | ... | %d more row(s) |\n" % (len(table) - index) + note
-                details = []
-                break
-            text += "\n" + line
-        if details:
-            text += "\n\n---\n\n**Details**\n"
-            for block in details:
-                if len(text) + len(block) + len(note) + 1 > limit:
-                    text += note
-                    break
-                text += block + "\n"
-        return self.redactor.scrub(text.rstrip("\n") + "\n")
+        return head
 
     def _write(self, path, text):
         directory = os.path.dirname(path) or "."

@@ -211,7 +211,7 @@ filters:
 """
 
 
-from ..module_utils.civo import CivoClient, SECRET_FIELDS
+from ..module_utils.civo import DEFAULT_API_URL, DEFAULT_REGION, CivoClient, SECRET_FIELDS
 from ..plugin_utils._inventory import (
     CloudInventory,
     group_name,
@@ -219,8 +219,9 @@ from ..plugin_utils._inventory import (
     url_secrets,
 )
 
-# Fields never turned into host variables (nor cached): credentials and the user's init script.
-HIDDEN_FIELDS = frozenset(tuple(SECRET_FIELDS) + ("civostatsd_token", "user_script", "script"))
+# Fields never turned into host variables (nor cached): the client's secret fields (credentials, the
+# stats agent's token and the user's init script, ``script``/``user_script``).
+HIDDEN_FIELDS = frozenset(SECRET_FIELDS)
 
 
 def host_names(instances):
@@ -257,20 +258,14 @@ class InventoryModule(CloudInventory):
         api_key = self.templated("api_key")
         if not api_key:
             self.fail("api_key is required: set it in the inventory file or the CIVO_TOKEN environment variable")
-        region = self.templated("region") or "LON1"
-        regions = []
-        for value in self.get_option("regions") or [str(region)]:
-            value = str(value or "").strip().upper()
-            if not value:
-                self.fail("regions must not hold an empty value")
-            if value not in regions:
-                regions.append(value)
+        region = self.templated("region") or DEFAULT_REGION
+        regions = self.region_list(self.get_option("regions") or [str(region)])
         tags = [str(t) for t in (self.get_option("tags") or [])]
         if any(not t or " " in t for t in tags):
             self.fail("tags must be non-empty and hold no spaces")
         return dict(
             api_key=str(api_key),
-            api_url=str(self.templated("api_url") or "https://api.civo.com"),
+            api_url=str(self.templated("api_url") or DEFAULT_API_URL),
             api_timeout=self.get_option("api_timeout"),
             api_retries=self.get_option("api_retries"),
             validate_certs=self.get_option("validate_certs"),
@@ -279,6 +274,17 @@ class InventoryModule(CloudInventory):
             status=set(str(s).upper() for s in (self.get_option("status") or [])),
             connect_with=self.get_option("connect_with"),
         )
+
+    def region_list(self, values):
+        """The regions, upper case, each once; an empty one fails."""
+        regions = []
+        for value in values:
+            value = str(value or "").strip().upper()
+            if not value:
+                self.fail("regions must not hold an empty value")
+            if value not in regions:
+                regions.append(value)
+        return regions
 
     def credential(self, settings):
         return settings["api_key"]

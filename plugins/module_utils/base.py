@@ -142,7 +142,6 @@ class VmopsModule(object):
     module_kwargs = {}
     #: add ``wait``/``wait_timeout`` options.
     waits = True
-    default_wait_timeout = 600
 
     def __init__(self):
         provider = resolve_provider(self.provider)
@@ -150,7 +149,7 @@ class VmopsModule(object):
         if provider is not None:
             spec.update(provider.argument_spec())
         if self.waits:
-            spec.update(wait_argument_spec(self.default_wait_timeout))
+            spec.update(wait_argument_spec())
         spec.update(copy.deepcopy(self.argument_spec))
         kwargs = dict(self.module_kwargs)
         if provider is not None:

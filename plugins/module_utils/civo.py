@@ -14,7 +14,7 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import (
+from ._http import (
     ApiError,
     InvalidParameterError,
     MalformedResponseError,
@@ -24,14 +24,14 @@ from ansible_collections.vmops.cloud.plugins.module_utils._http import (
     path_segment,
 )
 from .provider import Provider
+# is_uuid and parse_bool live in util (one home); imported here for the modules that take them from civo
+from .util import is_uuid, parse_bool, transport_argument_spec  # noqa: F401  pylint: disable=unused-import
 
 DEFAULT_API_URL = "https://api.civo.com"
 DEFAULT_REGION = "LON1"
 # The API documents no maximum page size (the official client asks for
 # 99999999).  One request lists an account of up to this many instances.
 PAGE_SIZE = 10000
-
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 # Fields that are secrets in Civo's answers (the docs show them in list/get): the generated root
 # password, the token of the instance's stats agent, the recovery password and the user script
@@ -64,14 +64,8 @@ def civo_argument_spec():
         api_key=dict(type="str", no_log=True, fallback=(env_fallback, list(API_KEY_ENV))),
         api_url=dict(type="str", default=DEFAULT_API_URL, fallback=(env_fallback, ["CIVO_API_URL"])),
         region=dict(type="str", default=DEFAULT_REGION, fallback=(env_fallback, ["CIVO_REGION"])),
-        api_timeout=dict(type="int", default=30),
-        api_retries=dict(type="int", default=5),
-        validate_certs=dict(type="bool", default=True),
+        **transport_argument_spec()
     )
-
-
-def is_uuid(value):
-    return isinstance(value, str) and bool(UUID_RE.match(value))
 
 
 def strip_secrets(obj):
@@ -89,6 +83,40 @@ def is_in_progress(status):
     """True for a status in which the instance is busy (BUILDING, INSTANCE-CREATE, SCALING...)."""
     status = str(status or "").strip().upper()
     return status in IN_PROGRESS or status.endswith("ING")
+
+
+def is_busy(instance):
+    """True for an instance (not ``None``) in a status in progress (see ``is_in_progress``)."""
+    return bool(instance) and is_in_progress(instance.get("status"))
+
+
+# A snapshot's state, in one spelling: the docs capitalise states (Pending, Complete, Failed); civogo's
+# tests show pending and completed; legacy snapshots answer new, in-progress, complete.
+SNAPSHOT_COMPLETE = "complete"
+SNAPSHOT_PENDING = "pending"
+SNAPSHOT_FAILED = ("failed", "error")
+SNAPSHOT_STATE_ALIASES = {"completed": SNAPSHOT_COMPLETE, "success": SNAPSHOT_COMPLETE, "succeeded": SNAPSHOT_COMPLETE,
+                          "in_progress": SNAPSHOT_PENDING, "in-progress": SNAPSHOT_PENDING,
+                          "creating": SNAPSHOT_PENDING, "new": SNAPSHOT_PENDING}
+
+
+def snapshot_state(snap, canonical=True):
+    """A snapshot's state from ``status`` (a string or ``{"state": ...}``) or ``state``, lower case.
+
+    ``canonical``: spelled as ``complete``, ``pending``, ``failed`` whatever the answer's spelling;
+    otherwise as the answer has it (lower case).  ``None`` when the answer says nothing.
+    """
+    if not snap:
+        return None
+    status = snap.get("status")
+    if isinstance(status, dict):
+        status = status.get("state")
+    if status is None:
+        status = snap.get("state")
+    if status is None:
+        return None
+    status = str(status).strip().lower()
+    return SNAPSHOT_STATE_ALIASES.get(status, status) if canonical else status
 
 
 def is_deleting(instance):
@@ -203,44 +231,50 @@ def instance_not_found(ref, region):
                     status=404, code="database_instance_not_found", reason="no such instance")
 
 
+def _error_fields(body):
+    """(code, reason, details) of a Civo error body; ``None`` for what it does not say."""
+    if not isinstance(body, dict):
+        return None, None, None
+    # Real bodies: {"code", "reason"} (civogo errors.go), sometimes "details"; older ones
+    # {"result": "requires_authentication", "status": 401}; "result": "failed" is not a code.
+    code = body.get("code")
+    if not code and body.get("result") not in (None, "failed", "success"):
+        code = body.get("result")
+    reason = body.get("reason") or body.get("message") or body.get("error")
+    if isinstance(code, (dict, list)):
+        code = None
+    if isinstance(reason, (dict, list)):
+        reason = str(reason)[:200]
+    return code, reason, body.get("details")
+
+
+def _error_message(status, code, reason, method, url):
+    if status == 401 or code in ("authentication_invalid_key", "database_account_not_found",
+                                 "requires_authentication"):
+        return "Civo API authentication failed (HTTP %s, %s): check api_key" % (status, code or reason)
+    tag = " [%s]" % code if code else ""
+    if code == "database_region_not_found":
+        return ("Civo API %s %s failed (HTTP %s)%s: Civo does not know this region (check the region option): %s"
+                % (method, url, status, tag, reason))
+    if status == 404 and (code == "route_not_found" or not code):
+        return ("Civo API %s %s failed (HTTP %s)%s: this API route does not exist (check api_url): %s"
+                % (method, url, status, tag, reason))
+    return "Civo API %s %s failed (HTTP %s)%s: %s" % (method, url, status, tag, reason)
+
+
 def civo_error(response, method, url):
     """Turn a Civo error answer (JSON or not) into an ApiError."""
-    code = reason = None
     try:
         body = response.json()
     except ValueError:
         body = None
-    details = None
-    if isinstance(body, dict):
-        # Real bodies: {"code", "reason"} (civogo errors.go), sometimes "details"; older ones
-        # {"result": "requires_authentication", "status": 401}; "result": "failed" is not a code.
-        code = body.get("code")
-        if not code and body.get("result") not in (None, "failed", "success"):
-            code = body.get("result")
-        reason = body.get("reason") or body.get("message") or body.get("error")
-        details = body.get("details")
-        if isinstance(code, (dict, list)):
-            code = None
-        if isinstance(reason, (dict, list)):
-            reason = str(reason)[:200]
+    code, reason, details = _error_fields(body)
     if reason is None:
         reason = body_excerpt(response) or response.reason
     if details:
         reason = "%s (details: %s)" % (reason, str(details)[:200])
     status = response.status_code
-    if status == 401 or code in ("authentication_invalid_key", "database_account_not_found",
-                                 "requires_authentication"):
-        message = "Civo API authentication failed (HTTP %s, %s): check api_key" % (status, code or reason)
-    elif code == "database_region_not_found":
-        message = ("Civo API %s %s failed (HTTP %s) [%s]: Civo does not know this region (check the region option): %s"
-                   % (method, url, status, code, reason))
-    elif status == 404 and (code == "route_not_found" or not code):
-        message = ("Civo API %s %s failed (HTTP %s)%s: this API route does not exist (check api_url): %s"
-                   % (method, url, status, " [%s]" % code if code else "", reason))
-    else:
-        message = "Civo API %s %s failed (HTTP %s)%s: %s" % (
-            method, url, status, " [%s]" % code if code else "", reason)
-    return ApiError(message, status=status, code=code, reason=reason)
+    return ApiError(_error_message(status, code, reason, method, url), status=status, code=code, reason=reason)
 
 
 class CivoClient(object):
@@ -314,6 +348,14 @@ class CivoClient(object):
 
     def delete(self, path, params=None, **kw):
         return self.request("DELETE", path, params=params, **kw)
+
+    def delete_if_present(self, path):
+        """DELETE an object; its own "not found" 404 (a repeated DELETE after a lost answer) counts as done."""
+        try:
+            self.delete(path)
+        except ApiError as exc:
+            if not is_absent_error(exc):
+                raise
 
     def get_or_none(self, path, params=None):
         """GET an object; ``None`` only when the API says that object does not exist (``ABSENT_CODES``)."""
@@ -490,21 +532,6 @@ class CivoClient(object):
         """One snapshot of an instance by id (or name), ``None`` on 404."""
         return self.get_or_none(self.path("instances", (instance_id, "instance id"),
                                           "snapshots", (snapshot, "snapshot id")))
-
-
-def parse_bool(value):
-    """``True``/``False`` from a JSON bool, number or string such as ``"true"``; ``None`` if neither."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return bool(value)
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in ("true", "yes", "on", "1", "enabled"):
-            return True
-        if text in ("false", "no", "off", "0", "disabled"):
-            return False
-    return None
 
 
 # The provider as the module frame sees it (see provider.py): modules name it as ``provider = CIVO``.

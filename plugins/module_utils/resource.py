@@ -524,9 +524,11 @@ class ResourceInfoModule(ResourceApi, InfoModule):
     list_key = "items"
     name_option = "name"
     argument_spec = dict(id=dict(type="str"), name=dict(type="str"))
+    #: exact-match filters, option -> field of the object (``{"ip": "ip"}``): applied when the option is given
+    match = {}
 
     def select(self, items):
-        """Module-specific filters (by default none)."""
+        """Module-specific filters (by default none), after ``match``."""
         return items
 
     def gather(self):
@@ -538,4 +540,7 @@ class ResourceInfoModule(ResourceApi, InfoModule):
             items = self.list_all()
         if name is not None:
             items = [o for o in items if o.get(self.name_key) == name]
+        for option, field in sorted(self.match.items()):
+            if self.params.get(option) is not None:
+                items = [o for o in items if o.get(field) == self.params[option]]
         return {self.list_key: self.select(items)}

@@ -24,7 +24,7 @@ from ._http import (  # noqa: F401  pylint: disable=unused-import
 )
 
 __all__ = ["REDACTED", "UUID_RE", "add_secret", "check_api_url", "is_uuid", "parse_bool", "path_segment", "scrub",
-           "url_credentials"]
+           "transport_argument_spec", "url_credentials"]
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
@@ -47,3 +47,12 @@ def parse_bool(value):
         if text in ("false", "no", "off", "0", "disabled"):
             return False
     return None
+
+
+def transport_argument_spec():
+    """The transport's options every provider takes: request timeout, retries, TLS verification."""
+    return dict(
+        api_timeout=dict(type="int", default=30),
+        api_retries=dict(type="int", default=5),
+        validate_certs=dict(type="bool", default=True),
+    )

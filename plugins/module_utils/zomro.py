@@ -41,6 +41,7 @@ from ._http import (
     scrub as scrub_text,
 )
 from .provider import Provider
+from .util import transport_argument_spec
 
 DEFAULT_API_URL = "https://api.zomro.com/"
 
@@ -80,9 +81,7 @@ def zomro_argument_spec():
         username=dict(type="str", fallback=(env_fallback, ["ZOMRO_USERNAME"])),
         password=dict(type="str", no_log=True, fallback=(env_fallback, ["ZOMRO_PASSWORD"])),
         auth_token=dict(type="str", no_log=True, fallback=(env_fallback, ["ZOMRO_AUTH"])),
-        api_timeout=dict(type="int", default=30),
-        api_retries=dict(type="int", default=5),
-        validate_certs=dict(type="bool", default=True),
+        **transport_argument_spec()
     )
 
 
@@ -402,17 +401,24 @@ class ZomroClient(object):
             error = _error_from_doc(doc, func)
             if error is None:
                 return doc
-            if error.error_type in SESSION_ERRORS and error.error_object != "badpassword":
-                if not relogged and self.username and self.password:
-                    relogged = True
-                    self.login()
-                    continue
-                if relogged and self._provisional():
-                    # A session just opened is refused: a two-factor account, as whoami tells.
-                    raise TwoFactorError(self.username)
-                if not (self.username and self.password):
-                    error.message = error_message(error, can_login=False)
-            raise error
+            if not self._session_refused(error, relogged):
+                raise error
+            relogged = True
+            self.login()
+
+    def _session_refused(self, error, relogged):
+        """True when ``error`` is a session error answered by one new login; else prepare it to be raised."""
+        if error.error_type not in SESSION_ERRORS or error.error_object == "badpassword":
+            return False
+        can_login = bool(self.username and self.password)
+        if not relogged and can_login:
+            return True
+        if relogged and self._provisional():
+            # A session just opened is refused: a two-factor account, as whoami tells.
+            raise TwoFactorError(self.username)
+        if not can_login:
+            error.message = error_message(error, can_login=False)
+        return False
 
     # -- instances --------------------------------------------------------
 

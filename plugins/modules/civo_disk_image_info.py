@@ -20,6 +20,25 @@ description:
   - Reads only; never changes anything.
 extends_documentation_fragment:
   - vmops.cloud.civo
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - This action does not modify state.
+  diff_mode:
+    support: N/A
+    details:
+      - This action does not modify state.
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   id:
     description: Return only the image of this id (one request; an unknown id gives an empty list).
@@ -34,6 +53,9 @@ options:
     description: Also list the Kubernetes node images.
     type: bool
     default: false
+seealso:
+  - module: vmops.cloud.civo_instance
+  - module: vmops.cloud.civo_size_info
 """
 
 EXAMPLES = r"""
@@ -70,9 +92,9 @@ class CivoDiskImageInfo(ResourceInfoModule):
     argument_spec = dict(id=dict(type="str"), name=dict(type="str"), distribution=dict(type="str"),
                          all=dict(type="bool", default=False))
 
+    match = {"distribution": "distribution"}
+
     def select(self, items):
-        if self.params["distribution"] is not None:
-            items = [i for i in items if i.get("distribution") == self.params["distribution"]]
         if not self.params["all"]:
             items = [i for i in items if not str(i.get("name")).startswith(("k3s", "talos"))]
         return items

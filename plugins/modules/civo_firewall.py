@@ -24,6 +24,23 @@ description:
   - A create whose answer was lost is never sent again blindly; the module looks for the firewall and adopts it.
 extends_documentation_fragment:
   - vmops.cloud.civo
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No request that changes anything is sent; RV(actions) lists what would be done.
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   name:
     description:
@@ -88,6 +105,11 @@ options:
     default: present
 notes:
   - Check mode sends no request that changes anything.
+seealso:
+  - module: vmops.cloud.civo_firewall_info
+  - module: vmops.cloud.civo_firewall_rule
+  - module: vmops.cloud.civo_network
+  - module: vmops.cloud.civo_instance
 """
 
 EXAMPLES = r"""
@@ -134,11 +156,14 @@ adopted:
   description: V(true) when the create's answer was lost (or another run created the name first) and the firewall was adopted.
   returned: success
   type: bool
+  sample: false
 duplicates_deleted:
   description: Ids of firewalls of the same name that this run had created and deleted because an older one existed.
   returned: when there were any
   type: list
   elements: str
+  sample:
+    - 0b0e8f36-5b8e-4e5b-9d0e-4b7c7e1a2f10
 actions:
   description: The changes made (or, in check mode, that would be made).
   returned: always
@@ -189,9 +214,7 @@ class CivoFirewall(ResourceModule):
         if self.params["rules"] is None or self.state == "absent":
             return
         have = self.current_rules(current)
-        add = [w for w in dict.fromkeys(self.wanted_rules) if not any(same(w, h) for h, dummy in have)]
-        drop = [(h, rid) for h, rid in have if not any(same(w, h) for w in self.wanted_rules)]
-        drop = drop if self.params["purge_rules"] else []
+        add, drop = rule_changes(self.wanted_rules, have, self.params["purge_rules"])
         name = self.label(current)
         for key in add:
             plan.step("add rule %s to %s" % (describe(key), name), self.add_rule, key)
@@ -208,6 +231,13 @@ class CivoFirewall(ResourceModule):
 
     def delete_rule(self, current, key, rule_id):
         return delete_rule(self, current, key, rule_id)
+
+
+def rule_changes(wanted, have, purge):
+    """The rules to add (keys) and, with ``purge``, to delete (key, id pairs) to go from ``have`` to ``wanted``."""
+    add = [w for w in dict.fromkeys(wanted) if not any(same(w, h) for h, dummy in have)]
+    drop = [(h, rid) for h, rid in have if not any(same(w, h) for w in wanted)] if purge else []
+    return add, drop
 
 
 def main():

@@ -18,6 +18,25 @@ description:
   - Reads only; never changes anything.
 extends_documentation_fragment:
   - vmops.cloud.civo
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - This action does not modify state.
+  diff_mode:
+    support: N/A
+    details:
+      - This action does not modify state.
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   id:
     description: Return only the firewall of this id.
@@ -28,6 +47,9 @@ options:
   network:
     description: Return only the firewalls of this network (by id).
     type: str
+seealso:
+  - module: vmops.cloud.civo_firewall
+  - module: vmops.cloud.civo_firewall_rule
 """
 
 EXAMPLES = r"""
@@ -65,9 +87,9 @@ class CivoFirewallInfo(ResourceInfoModule):
     absent_codes = ("database_firewall_not_found",)
     argument_spec = dict(id=dict(type="str"), name=dict(type="str"), network=dict(type="str"))
 
+    match = {"network": "network_id"}
+
     def select(self, items):
-        if self.params["network"] is not None:
-            items = [f for f in items if f.get("network_id") == self.params["network"]]
         for fw in items:
             if not isinstance(fw.get("rules"), list):
                 # left out when empty (civogo omitempty); asked for only when the count says there are some

@@ -21,6 +21,23 @@ description:
   - A create whose answer was lost is never sent again blindly; the module looks for the rule and adopts it.
 extends_documentation_fragment:
   - vmops.cloud.civo
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No request that changes anything is sent; RV(actions) lists what would be done.
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   firewall:
     description: The firewall, by id or exact name.
@@ -59,6 +76,9 @@ options:
     default: present
 notes:
   - Check mode sends no request that changes anything; C(--diff) shows the rule before and after.
+seealso:
+  - module: vmops.cloud.civo_firewall
+  - module: vmops.cloud.civo_firewall_info
 """
 
 EXAMPLES = r"""

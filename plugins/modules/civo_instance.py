@@ -17,8 +17,9 @@ description:
   - Manages one Civo instance, identified by O(id) or by O(hostname) within the configured O(region).
   - Creates the instance when it is missing (O(state=present)), deletes it (O(state=absent)), starts,
     stops or restarts it.
-  - Changes what Civo can change in place on an existing instance (tags, size upward, firewall) and
-    refuses, naming the attributes, any requested change Civo cannot make in place.
+  - Changes what Civo can change in place on an existing instance (tags, size upward, firewall, and with
+    C(PUT /v2/instances/:id) the hostname, reverse DNS and notes) and refuses, naming the attributes, any
+    requested change Civo cannot make in place, unless O(recreate=true) asks to replace the instance.
   - A create whose answer was lost (the connection dropped after Civo applied it) never creates a second
     instance; the module looks the hostname up before it sends the create again, and adopts what it finds.
   - Requests are kept to a minimum; a run that changes nothing costs one request when the instance is
@@ -28,14 +29,31 @@ description:
 extends_documentation_fragment:
   - vmops.cloud.civo
   - vmops.cloud.wait
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No request that changes anything is sent; RV(actions) lists what would be done.
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   id:
     description:
       - The id (UUID) of the instance.
       - Takes precedence over O(hostname) to identify the instance. An instance with this id in another
         region than O(region) is not found (Civo scopes instances by region).
-      - When both are given and the instance's hostname differs from O(hostname), the module fails
-        (Civo cannot rename an instance in place).
+      - When both are given and the instance's hostname differs from O(hostname), the instance is renamed in
+        place (C(PUT /v2/instances/:id)); with O(state=absent) the module fails instead of deleting it.
       - One of O(id) and O(hostname) is required.
     type: str
   hostname:
@@ -69,19 +87,20 @@ options:
     description:
       - The size of the instance, for example V(g3.small). Required to create an instance.
       - On an existing instance a different size resizes it. Civo only resizes upward (no fewer CPU cores,
-        RAM or disk, and more of at least one); a smaller size fails before any change is sent.
+        RAM or disk, and more of at least one); a smaller size fails before any change is sent, unless
+        O(recreate=true) replaces the instance.
       - Resizing reboots the instance.
     type: str
   template_id:
     description:
       - The disk image to build the instance from, by id or by name (for example V(ubuntu-jammy)).
         Required to create an instance.
-      - Cannot be changed on an existing instance; a different image fails.
+      - Cannot be changed on an existing instance; a different image fails (O(recreate=true) replaces the instance).
     type: str
   network_id:
     description:
       - The network of the instance, by id or label. The region's default network when not given.
-      - Cannot be changed on an existing instance; a different network fails.
+      - Cannot be changed on an existing instance; a different network fails (O(recreate=true) replaces the instance).
     type: str
   firewall_id:
     description:
@@ -93,7 +112,7 @@ options:
     description:
       - The SSH key (id or name) installed for the initial user at creation.
       - Without it Civo sets a random password, returned once as RV(initial_password).
-      - Cannot be changed on an existing instance; a different key fails.
+      - Cannot be changed on an existing instance; a different key fails (O(recreate=true) replaces the instance).
     type: str
   public_ip:
     description:
@@ -108,18 +127,55 @@ options:
     description:
       - The name of the initial user created at creation (Civo's default is the image's default user,
         else V(civo)).
-      - Cannot be changed on an existing instance; a different user fails.
+      - Cannot be changed on an existing instance; a different user fails (O(recreate=true) replaces the instance).
     type: str
   reverse_dns:
     description:
       - The reverse DNS name of the instance's address, set at creation (Civo uses the hostname when not
         given).
-      - Cannot be changed on an existing instance; a different value fails.
+      - On an existing instance a different value is set in place (C(PUT /v2/instances/:id)).
     type: str
+  notes:
+    description:
+      - Free-text notes kept with the instance. On an existing instance a different value is set in place
+        (C(PUT /v2/instances/:id)); V("") removes the notes. When not given, the notes are left as they are.
+      - Civo has no create field for notes; at creation they are set right after the create request.
+    type: str
+  reserved_ipv4:
+    description:
+      - A reserved IP of the region (see M(vmops.cloud.civo_reserved_ip)), by id, name or address, that becomes
+        the public address of the instance at creation. An unknown one fails before any change, naming the
+        reserved IPs of the region; one assigned to another instance fails too.
+      - On an existing instance that does not have it the module fails; assign it in place with
+        M(vmops.cloud.civo_reserved_ip) (O(recreate=true) keeps the instance's reserved IP for the new one).
+    type: str
+  private_ipv4:
+    description:
+      - The private IPv4 address of the instance in its network, chosen at creation (Civo picks one when not
+        given).
+      - Cannot be changed on an existing instance; a different address fails (O(recreate=true) replaces the
+        instance).
+    type: str
+  recreate:
+    description:
+      - When an option that Civo cannot change in place differs from the existing instance (O(template_id),
+        O(network_id), O(ssh_key_id), O(initial_user), O(script), O(public_ip), O(private_ipv4), or a smaller
+        O(size)), replace the instance. The module deletes it, waits until Civo no longer finds it, then creates it
+        again with the requested options (options not given are taken from the old instance, its reserved IP
+        included).
+      - B(This destroys the instance's disk and everything on it.) Also lost are its public IP address
+        (unless it is a reserved IP), its private address (unless O(private_ipv4) is given), its id and
+        its snapshots; Civo sets a new initial password (returned as RV(initial_password)).
+      - The new instance has a new id; a later run that gives the old O(id) does not find it (give O(hostname),
+        or the id returned in RV(instance)).
+      - Never the default. Without it such a difference fails with a message that names the options.
+      - Check mode and C(--diff) show the deletion and the creation; no request that changes anything is sent.
+    type: bool
+    default: false
   script:
     description:
       - A script Civo runs as root at the end of the instance's first boot, set at creation.
-      - Cannot be changed on an existing instance; a different script fails. Civo answers the script
+      - Cannot be changed on an existing instance; a different script fails (O(recreate=true) replaces the instance). Civo answers the script
         base64-encoded in the instance's C(script) field; the module compares the decoded text.
       - Treated as a secret (it often holds credentials) everywhere, as the inventory does; it is not logged
         (not even in C(invocation) at C(-vvv)) and the module never returns it.
@@ -144,6 +200,12 @@ notes:
     V(REBOOTING)...) and O(wait=true), the module first waits for it to settle.
 seealso:
   - module: vmops.cloud.civo_instance_info
+  - module: vmops.cloud.civo_recovery
+  - module: vmops.cloud.civo_instance_snapshot
+  - module: vmops.cloud.civo_snapshot
+  - module: vmops.cloud.civo_size_info
+  - module: vmops.cloud.civo_disk_image_info
+  - module: vmops.cloud.civo_reserved_ip
 """
 
 EXAMPLES = r"""
@@ -205,6 +267,33 @@ EXAMPLES = r"""
       vmops.cloud.civo_instance:
         hostname: web1.example.com
         state: absent
+
+    - name: Reserve an IP address for the next instance
+      vmops.cloud.civo_reserved_ip:
+        name: app-ip
+
+    - name: Create an instance with the reserved IP as its public address and a chosen private address
+      vmops.cloud.civo_instance:
+        hostname: app1.example.com
+        size: g3.small
+        template_id: ubuntu-jammy
+        reserved_ipv4: app-ip
+        private_ipv4: 192.168.1.50
+        notes: Application server
+      register: app1
+
+    - name: Rename it and change its reverse DNS and notes in place (by id)
+      vmops.cloud.civo_instance:
+        id: "{{ app1.instance.id }}"
+        hostname: app1.example.org
+        reverse_dns: app1.example.org
+        notes: Application server, renamed
+
+    - name: Replace it by a Debian instance (destroys its disk; the reserved IP goes to the new instance)
+      vmops.cloud.civo_instance:
+        hostname: app1.example.org
+        template_id: debian-11
+        recreate: true
 """
 
 RETURN = r"""
@@ -248,7 +337,7 @@ initial_password:
     - The random password Civo set for the initial user.
     - Returned only by the run that created the instance, and only when no O(ssh_key_id) was given;
       Civo does not reveal it through this module again.
-  returned: when the instance was created by this run and no ssh key was given
+  returned: when the instance was created (or replaced, see O(recreate)) by this run and no ssh key was given
   type: str
   sample: pAsSw0rd-3xAmple
 actions:
@@ -260,7 +349,8 @@ actions:
   sample: ["set tags to [web, production]", "resize from g3.small to g3.medium"]
 diff:
   description:
-    - Before and after of what the run changed (state, status, size, tags, firewall).
+    - Before and after of what the run changed (state, status, size, tags, firewall; hostname, reverse DNS and
+      notes changed in place; with O(recreate), the options that made the replacement and C(replaced) set to V(true)).
   returned: when diff mode is enabled
   type: dict
   contains:
@@ -277,184 +367,42 @@ diff:
     after: {state: present, hostname: web1.example.com, status: ACTIVE, size: g3.medium, tags: [web]}
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError
-from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import (
-    instance_script,
-    is_absent_error,
-    is_in_progress,
-    is_uuid,
-    strip_secrets,
+from ..module_utils import civo_instance_spec as spec
+from ..module_utils.base import InvalidParameterError, Plan, VmopsModule
+from ..module_utils.civo import is_in_progress, is_uuid, strip_secrets
+from ..module_utils.civo_instance_plan import (
+    ACTIVE,
+    DELETING,
+    SHUTOFF,
+    conflicts_message,
+    immutable_conflicts,
+    pick_firewall,
+    power_plan,
+    public_ip_warning,
+    same_tags,
+    summary,
 )
+from ..module_utils.civo_power import PowerSteps
 
-ACTIVE = "ACTIVE"
-SHUTOFF = "SHUTOFF"
-DELETING = "DELETING"
-# Where an instance in a transitional state is heading (for planning without waiting).
-SETTLES_TO = {"BUILDING": ACTIVE, "STARTING": ACTIVE, "REBOOTING": ACTIVE, "STOPPING": SHUTOFF,
-              "INSTANCE-CREATE": ACTIVE, "INSTALLING": ACTIVE, "SCALING": ACTIVE, "MIGRATING": ACTIVE}
-SIZE_DIMENSIONS = ("cpu_cores", "ram_mb", "disk_gb")
-# Creation options Civo cannot change on an existing instance.
-IMMUTABLE = ("template_id", "network_id", "ssh_key_id", "initial_user", "script", "public_ip", "reverse_dns")
+# Options that, when given, must not be empty.
+NON_EMPTY = ("hostname", "size", "template_id", "network_id", "firewall_id", "ssh_key_id", "initial_user",
+             "reserved_ipv4", "private_ipv4")
 
 
-# -- planning helpers (pure; unit tested) -----------------------------------
-
-def is_transitional(status):
-    """Civo statuses in progress: every one ending in ING (BUILDING, STOPPING, SCALING...) and INSTANCE-CREATE."""
-    return is_in_progress(status)
-
-
-def settled_status(status):
-    """The status an instance is heading for (its own status when settled)."""
-    status = str(status or "").upper()
-    return SETTLES_TO.get(status, status)
-
-
-def summary(instance):
-    """What ``--diff`` shows of an instance."""
-    if instance is None:
-        return {"state": "absent"}
-    return {
-        "state": "present",
-        "id": instance.get("id"),
-        "hostname": instance.get("hostname"),
-        "status": instance.get("status"),
-        "size": instance.get("size"),
-        "tags": list(instance.get("tags") or []),
-        "firewall_id": instance.get("firewall_id"),
-    }
+def check_text_options(p):
+    """Refuse empty names, a hostname with whitespace and tags Civo cannot send (space-separated)."""
+    for name in NON_EMPTY:
+        if p.get(name) is not None and not p[name].strip():
+            raise InvalidParameterError("%s must not be empty" % name)
+    if p["hostname"] is not None and any(c.isspace() for c in p["hostname"]):
+        raise InvalidParameterError("hostname must not contain whitespace: %r" % p["hostname"])
+    for tag in p["tags"] or []:
+        if not tag or any(c.isspace() for c in tag):
+            raise InvalidParameterError("tags must be non-empty and contain no whitespace "
+                                        "(Civo sends them space-separated): %r" % tag)
 
 
-def same_tags(current, wanted):
-    return sorted(set(current or [])) == sorted(set(wanted or []))
-
-
-def size_vector(size):
-    return tuple(int(size.get(d) or 0) for d in SIZE_DIMENSIONS)
-
-
-def compare_sizes(current, wanted):
-    """``up``, ``same`` or ``down`` for two size objects (cpu_cores, ram_mb, disk_gb).
-
-    ``down`` also covers a sideways move (more of one, less of another).
-    """
-    old = size_vector(current)
-    new = size_vector(wanted)
-    if new == old:
-        return "same"
-    if all(n >= o for n, o in zip(new, old)):
-        return "up"
-    return "down"
-
-
-def immutable_conflicts(instance, params, resolve):
-    """Requested creation options an existing instance does not match.
-
-    ``resolve(kind, value)`` looks a name up (``image``, ``network``, ``sshkey``)
-    and is only called when the cheap comparison with the instance is not
-    conclusive.  Returns a list of ``(option, current, wanted)``.
-    """
-    conflicts = []
-    status = str(instance.get("status") or "").upper()
-
-    wanted = params.get("hostname")
-    if wanted is not None and params.get("id") and wanted != instance.get("hostname"):
-        conflicts.append(("hostname", instance.get("hostname"), wanted))
-
-    wanted = params.get("template_id")
-    if wanted is not None and wanted not in (instance.get("source_id"), instance.get("template_id")):
-        image = resolve("image", wanted)
-        if image.get("id") != instance.get("template_id") and image.get("name") != instance.get("source_id"):
-            conflicts.append(("template_id", instance.get("source_id"), wanted))
-
-    wanted = params.get("network_id")
-    if wanted is not None and wanted != instance.get("network_id"):
-        network = resolve("network", wanted)
-        if network.get("id") != instance.get("network_id"):
-            conflicts.append(("network_id", instance.get("network_id"), wanted))
-
-    wanted = params.get("ssh_key_id")
-    if wanted is not None and wanted != (instance.get("ssh_key_id") or None):
-        key = resolve("sshkey", wanted)
-        if key.get("id") != instance.get("ssh_key_id"):
-            conflicts.append(("ssh_key_id", instance.get("ssh_key_id") or None, wanted))
-
-    wanted = params.get("initial_user")
-    if wanted is not None and wanted != instance.get("initial_user"):
-        conflicts.append(("initial_user", instance.get("initial_user"), wanted))
-
-    wanted = params.get("script")
-    if wanted is not None:
-        # Civo answers the script base64-encoded in ``script`` (civogo Instance.Script); never show it.
-        current = instance_script(instance)
-        if wanted.strip() != current.strip():
-            conflicts.append(("script", "(%d characters)" % len(current), "(%d characters)" % len(wanted)))
-
-    wanted = params.get("public_ip")
-    if wanted == "create" and not is_transitional(status):
-        # public_ip=none with an address is only a warning (see public_ip_warning): Civo gives the first
-        # instance of a network a public IP anyway (terraform-provider-civo #357).
-        if not instance.get("public_ip") and status == ACTIVE:
-            conflicts.append(("public_ip", "none", wanted))
-
-    wanted = params.get("reverse_dns")
-    if wanted is not None:
-        # Civo uses the hostname when no reverse DNS was given at creation.
-        current = instance.get("reverse_dns") or instance.get("hostname")
-        if wanted != current:
-            conflicts.append(("reverse_dns", current, wanted))
-    return conflicts
-
-
-def public_ip_warning(instance, params):
-    """The warning for ``public_ip: none`` on an instance that got a public address anyway, or ``None``."""
-    if params.get("public_ip") == "none" and instance.get("public_ip"):
-        return ("Instance %s (%s) has the public IP %s although public_ip=none was asked for: Civo gives the first "
-                "instance of a network a public IP anyway (terraform-provider-civo issue #357). Nothing was changed."
-                % (instance.get("hostname"), instance.get("id"), instance.get("public_ip")))
-    return None
-
-
-def conflicts_message(instance, conflicts):
-    details = ", ".join("%s (instance has %r, requested %r)" % c for c in conflicts)
-    return ("Civo cannot change %s of the existing instance %s (%s) in place: %s. "
-            "Leave these options out, or delete the instance and create it again."
-            % (", ".join(c[0] for c in conflicts), instance.get("hostname"), instance.get("id"), details))
-
-
-def pick_firewall(firewalls, value, network_id=None):
-    """The firewall whose id, or name within ``network_id``, is ``value``."""
-    for fw in firewalls:
-        if fw.get("id") == value:
-            return fw
-    in_network = [fw for fw in firewalls if network_id is None or fw.get("network_id") in (None, network_id)]
-    matches = [fw for fw in in_network if str(fw.get("name", "")).lower() == str(value).lower()]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        names = sorted(set(str(fw.get("name")) for fw in in_network))
-        raise InvalidParameterError("Unknown firewall %r%s; available: %s" % (
-            value, " in network %s" % network_id if network_id else "", ", ".join(names) or "none"))
-    raise InvalidParameterError("Firewall name %r is ambiguous (%d firewalls, ids: %s); use the id"
-                                % (value, len(matches), ", ".join(sorted(fw["id"] for fw in matches))))
-
-
-def power_plan(state, status, resize_planned=False):
-    """The power action (``start``, ``stop``, ``reboot``) a state needs, or None."""
-    status = settled_status(status)
-    if state == "started" and status != ACTIVE:
-        return "start"
-    if state == "stopped" and (status != SHUTOFF or resize_planned):
-        # A resize boots the instance: it is stopped again afterwards (the step
-        # sends nothing when the instance is already SHUTOFF by then).
-        return "stop"
-    if state == "restarted":
-        return "start" if status == SHUTOFF else "reboot"
-    return None
-
-
-class CivoInstance(VmopsModule):
+class CivoInstance(PowerSteps, VmopsModule):
     provider = "civo"
     resource_key = "instance"
     argument_spec = dict(
@@ -472,6 +420,10 @@ class CivoInstance(VmopsModule):
         reverse_dns=dict(type="str"),
         script=dict(type="str", no_log=True),
         tags=dict(type="list", elements="str"),
+        notes=dict(type="str"),
+        reserved_ipv4=dict(type="str"),
+        private_ipv4=dict(type="str"),
+        recreate=dict(type="bool", default=False),
     )
     module_kwargs = dict(required_one_of=[["id", "hostname"]])
 
@@ -479,10 +431,6 @@ class CivoInstance(VmopsModule):
         super(CivoInstance, self).__init__()
         self.initial_password = None
         self.race_lost = None
-        # Filled in by the plan for its steps.
-        self.create_body = None
-        self.firewall = None
-        self.new_size = None
 
     # -- input -----------------------------------------------------------
 
@@ -493,22 +441,9 @@ class CivoInstance(VmopsModule):
             raise InvalidParameterError("one of id and hostname is required (both are null)")
         if p["id"] is not None and not is_uuid(p["id"]):
             raise InvalidParameterError("id must be a Civo instance id (a UUID), got %r" % p["id"][:80])
-        for name in ("hostname", "size", "template_id", "network_id", "firewall_id", "ssh_key_id",
-                     "initial_user"):
-            if p[name] is not None and not p[name].strip():
-                raise InvalidParameterError("%s must not be empty" % name)
-        if p["hostname"] is not None and any(c.isspace() for c in p["hostname"]):
-            raise InvalidParameterError("hostname must not contain whitespace: %r" % p["hostname"])
-        for tag in p["tags"] or []:
-            if not tag or any(c.isspace() for c in tag):
-                raise InvalidParameterError("tags must be non-empty and contain no whitespace "
-                                            "(Civo sends them space-separated): %r" % tag)
+        check_text_options(p)
         if p["wait_timeout"] < 0:
             raise InvalidParameterError("wait_timeout must not be negative")
-
-    @property
-    def label(self):
-        return self.params["hostname"] or self.params["id"]
 
     # -- finding ---------------------------------------------------------
 
@@ -520,7 +455,7 @@ class CivoInstance(VmopsModule):
         if current is None:
             return None
         status = str(current.get("status") or "").upper()
-        if self.params["state"] != "absent" and is_transitional(status) and status != DELETING \
+        if self.params["state"] != "absent" and is_in_progress(status) and status != DELETING \
                 and self.params["wait"] and not self.check_mode:
             # Plan on a settled instance (start/stop/resize need ACTIVE or SHUTOFF).
             current = self.settle(current)
@@ -576,10 +511,11 @@ class CivoInstance(VmopsModule):
         if missing:
             raise InvalidParameterError("No instance with hostname %r in region %s; to create it, give %s"
                                         % (p["hostname"], self.client.region, " and ".join(missing)))
-        body = self.create_body = self.creation_body()
+        body = spec.add_addresses(self.creation_body(), self.client, p)
         plan.step("create instance %s (%s, %s)" % (p["hostname"], p["size"], p["template_id"]), self.create, body)
         if p["wait"]:
             plan.step("wait for instance %s to be ACTIVE" % p["hostname"], self.wait_created)
+        spec.plan_notes_after_create(plan, self.client, p)
         plan.after = {
             "state": "present",
             "hostname": p["hostname"],
@@ -590,12 +526,12 @@ class CivoInstance(VmopsModule):
         }
         return plan
 
-    def creation_body(self):
+    def creation_body(self, p=None):
         """The create request; every name or id is checked against the account's lists before any change.
 
         An unknown size, image, network, firewall or SSH key is refused here, naming the valid ones.
         """
-        p = self.params
+        p = p or self.params
         if p["script"]:
             # The script is a secret: an error answer echoing it must not show it either.
             add_secret = getattr(getattr(self.client, "transport", None), "add_secret", None)
@@ -622,84 +558,36 @@ class CivoInstance(VmopsModule):
 
     def plan_update(self, plan, current):
         p = self.params
-        conflicts = immutable_conflicts(current, p, self.resolve)
-        if conflicts:
-            raise InvalidParameterError(conflicts_message(current, conflicts))
+        replacement, new_size = spec.triage(self, plan, current, immutable_conflicts(current, p, self.resolve),
+                                            conflicts_message)
+        if replacement is not None:
+            return replacement
         warning = public_ip_warning(current, p)
         if warning:
             self.module.warn(warning)
+        spec.plan_inplace(plan, self.client, current, p)
 
         # Firewall: compare ids; a name costs the firewall list only when it is not the current id.
         if p["firewall_id"] is not None and p["firewall_id"] != current.get("firewall_id"):
             fw = pick_firewall(self.client.list_resource("firewalls"), p["firewall_id"], current.get("network_id"))
             if fw["id"] != current.get("firewall_id"):
-                self.firewall = fw
-                plan.add("set firewall to %s (%s)" % (fw.get("name"), fw["id"]), self.set_firewall,
-                         firewall_id=fw["id"])
+                plan.step("set firewall to %s (%s)" % (fw.get("name"), fw["id"]), self.set_firewall, fw["id"],
+                          changes=dict(firewall_id=fw["id"]))
 
         if p["tags"] is not None and not same_tags(current.get("tags"), p["tags"]):
-            plan.add("set tags to [%s]" % ", ".join(p["tags"]), self.set_tags, tags=list(p["tags"]))
+            tags = list(p["tags"])
+            plan.step("set tags to [%s]" % ", ".join(tags), self.set_tags, tags, changes=dict(tags=tags))
 
         # Size: the sizes list is only needed when the size differs.
-        resize = False
-        if p["size"] is not None and p["size"] != current.get("size"):
-            sizes = self.client.list_resource("sizes")
-            new = self.resolve("size", p["size"])
-            old = [s for s in sizes if s.get("name") == current.get("size")]
-            if not old:
-                raise InvalidParameterError("The instance's current size %r is not in Civo's size list; "
-                                            "cannot tell whether %r is larger" % (current.get("size"), p["size"]))
-            direction = compare_sizes(old[0], new)
-            if direction != "up":
-                raise InvalidParameterError(
-                    "Civo only resizes upward: %s (%d CPU, %d MB RAM, %d GB disk) is not larger than the "
-                    "instance's %s (%d CPU, %d MB RAM, %d GB disk) in every respect"
-                    % ((new.get("name"),) + size_vector(new) + (old[0].get("name"),) + size_vector(old[0])))
-            self.new_size = new
-            resize = True
-            plan.add("resize from %s to %s" % (current.get("size"), new.get("name")), self.resize,
-                     size=new.get("name"))
+        if new_size is not None:
+            size = new_size.get("name")
+            plan.step("resize from %s to %s" % (current.get("size"), size), self.resize, size, changes=dict(size=size))
 
-        action = power_plan(p["state"], current.get("status"), resize)
-        if action == "start":
-            plan.add("start instance", self.start, status=ACTIVE)
-        elif action == "stop":
-            plan.add("stop instance", self.stop, status=SHUTOFF)
-        elif action == "reboot":
-            plan.add("%s reboot instance" % p["reboot_type"], self.reboot, status=ACTIVE)
+        action = power_plan(p["state"], current.get("status"), new_size is not None)
+        if action is not None:
+            description = {"reboot": "%s reboot instance" % p["reboot_type"]}.get(action, "%s instance" % action)
+            plan.step(description, getattr(self, action), changes=dict(status=SHUTOFF if action == "stop" else ACTIVE))
         return plan
-
-    # -- waiting ---------------------------------------------------------
-
-    def fetch(self, instance_id):
-        return lambda: self.client.get_instance(instance_id)
-
-    def settle(self, current):
-        """Wait until the instance is no longer in a transitional state."""
-        if not is_transitional(current.get("status")):
-            return current
-        return self.wait_for(self.fetch(current["id"]),
-                             lambda i: i is not None and not is_transitional(i.get("status")),
-                             "instance %s (%s) to finish %s" % (current.get("hostname"), current["id"],
-                                                                current.get("status")),
-                             failed=lambda i: i is None)
-
-    def finish(self, current, status):
-        """After an accepted request: wait for ``status``; with wait=false read the object once."""
-        what = "instance %s (%s) to be %s" % (current.get("hostname"), current["id"], status)
-        if self.params["wait"]:
-            return self.wait_for(self.fetch(current["id"]),
-                                 lambda i: i is not None and str(i.get("status")).upper() == status,
-                                 what, failed=lambda i: i is None)
-        # One read, so that the result (and any later step) sees the transitional state.
-        found = self.client.get_instance(current["id"])
-        if found is None:
-            raise ApiError("Instance %s (%s) disappeared" % (current.get("hostname"), current["id"]),
-                           status=404, code="database_instance_not_found", reason="instance disappeared")
-        return found
-
-    def instance_path(self, current, *rest):
-        return self.client.path("instances", (current["id"], "instance id"), *rest)
 
     # -- steps (each returns the new current object) ----------------------
 
@@ -742,11 +630,7 @@ class CivoInstance(VmopsModule):
         return winner
 
     def delete_own(self, instance):
-        try:
-            self.client.delete(self.instance_path(instance))
-        except ApiError as exc:
-            if not is_absent_error(exc):
-                raise
+        self.client.delete_if_present(self.instance_path(instance))
 
     def wait_created(self, current):
         """Its own step: a failure here still reports the create (and its initial_password)."""
@@ -759,12 +643,8 @@ class CivoInstance(VmopsModule):
         return found
 
     def delete(self, current):
-        try:
-            self.client.delete(self.instance_path(current))
-        except ApiError as exc:
-            # A DELETE repeated after its answer was lost finds the instance gone: that is the goal.
-            if not is_absent_error(exc):
-                raise
+        # A DELETE repeated after its answer was lost finds the instance gone: that is the goal.
+        self.client.delete_if_present(self.instance_path(current))
         return None
 
     def wait_deleted(self, dummy, instance):
@@ -773,79 +653,15 @@ class CivoInstance(VmopsModule):
                       "instance %s (%s) to be deleted" % (instance.get("hostname"), instance["id"]))
         return None
 
-    def set_tags(self, current):
-        tags = list(self.params["tags"])
+    def set_tags(self, current, tags):
         self.client.put(self.instance_path(current, "tags"), data={"tags": " ".join(tags)})
         return dict(current, tags=tags)
 
-    def set_firewall(self, current):
-        answer = self.client.put(self.instance_path(current, "firewall"), data={"firewall_id": self.firewall["id"]})
+    def set_firewall(self, current, firewall_id):
+        answer = self.client.put(self.instance_path(current, "firewall"), data={"firewall_id": firewall_id})
         if isinstance(answer, dict) and answer.get("id") == current["id"]:
             return strip_secrets(answer)
-        return dict(current, firewall_id=self.firewall["id"])
-
-    def resize(self, current):
-        current = self.settle(current)
-        size = self.new_size["name"]
-        self.action(current, "resize", {"size": size}, lambda i: i.get("size") == size)
-        # The resize reboots the instance; later steps need it settled again.
-        return self.finish_resize(current)
-
-    def finish_resize(self, current):
-        found = self.client.get_instance(current["id"])
-        if found is None:
-            raise ApiError("Instance %s (%s) disappeared during the resize" % (current.get("hostname"), current["id"]),
-                           status=404, code="database_instance_not_found", reason="instance disappeared")
-        if self.params["wait"]:
-            found = self.settle(found)
-        return found
-
-    def start(self, current):
-        current = self.settle(current)
-        if str(current.get("status")).upper() == ACTIVE:
-            return current
-        self.action(current, "start", None, lambda i: settled_status(i.get("status")) == ACTIVE)
-        return self.finish(current, ACTIVE)
-
-    def stop(self, current):
-        current = self.settle(current)
-        if str(current.get("status")).upper() == SHUTOFF:
-            return current
-        self.action(current, "stop", None, lambda i: settled_status(i.get("status")) == SHUTOFF)
-        return self.finish(current, SHUTOFF)
-
-    def reboot(self, current):
-        current = self.settle(current)
-        if str(current.get("status")).upper() == SHUTOFF:
-            self.action(current, "start", None, lambda i: settled_status(i.get("status")) == ACTIVE)
-        else:
-            endpoint = "soft_reboots" if self.params["reboot_type"] == "soft" else "hard_reboots"
-            # Applied if the instance is rebooting.  A reboot that was applied and already finished when
-            # the instance is read again cannot be told apart from one that was not: it is sent again
-            # (a second reboot, never a wrong state).
-            self.action(current, endpoint, None, lambda i: str(i.get("status")).upper() == "REBOOTING",
-                        method="POST")
-        return self.finish(current, ACTIVE)
-
-    def action(self, current, endpoint, data, applied, method="PUT"):
-        """Send a power or resize request to the instance; never repeat one that may have been applied.
-
-        Civo refuses these requests while the instance is in transition, so a request repeated after
-        its answer was lost would fail although the first one worked.  After an ambiguous failure the
-        instance is read; when ``applied(instance)`` holds, the request took effect and is not sent
-        again (``create_or_adopt``).  Returns True when it was adopted that way.
-        """
-        path = self.instance_path(current, endpoint)
-
-        def send():
-            return self.client.request(method, path, data=data, safe=False)
-
-        def find():
-            found = self.client.get_instance(current["id"])
-            return found if found is not None and applied(found) else None
-
-        dummy, adopted = self.client.create_or_adopt(send, find)
-        return adopted
+        return dict(current, firewall_id=firewall_id)
 
     # -- result --------------------------------------------------------------
 

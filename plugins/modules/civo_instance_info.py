@@ -20,6 +20,25 @@ description:
   - The instances' C(initial_password) is never returned.
 extends_documentation_fragment:
   - vmops.cloud.civo
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - This action does not modify state.
+  diff_mode:
+    support: N/A
+    details:
+      - This action does not modify state.
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   id:
     description:
@@ -43,6 +62,8 @@ notes:
   - This module never changes anything; it supports check mode.
 seealso:
   - module: vmops.cloud.civo_instance
+  - module: vmops.cloud.civo_instance_snapshot_info
+  - module: vmops.cloud.civo_snapshot_info
 """
 
 EXAMPLES = r"""
@@ -101,9 +122,8 @@ instances:
       disk_gb: 25
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import InvalidParameterError
-from ansible_collections.vmops.cloud.plugins.module_utils.base import InfoModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_uuid, strip_secrets
+from ..module_utils.base import InfoModule, InvalidParameterError
+from ..module_utils.civo import is_uuid, strip_secrets
 
 
 def matches(instance, hostname=None, tags=None, status=None):

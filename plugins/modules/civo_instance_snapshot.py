@@ -25,6 +25,23 @@ description:
 extends_documentation_fragment:
   - vmops.cloud.civo
   - vmops.cloud.wait
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No request that changes anything is sent; RV(actions) lists what would be done.
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   instance:
     description:
@@ -75,6 +92,10 @@ notes:
   - With O(wait=true) a new snapshot is waited for until it is V(Complete); a restore until the restored instance is
     V(ACTIVE). A snapshot that is still V(Pending) is waited for before it is restored.
   - Check mode sends no request that changes anything; C(--diff) shows the snapshot (or the restore) before and after.
+seealso:
+  - module: vmops.cloud.civo_instance_snapshot_info
+  - module: vmops.cloud.civo_instance
+  - module: vmops.cloud.civo_snapshot
 """
 
 EXAMPLES = r"""
@@ -172,6 +193,18 @@ snapshot:
       returned: success
       type: str
       sample: "2025-04-01T09:11:14Z"
+  sample:
+    id: 8e1bd5c6-1f4a-4e0c-a0d6-1b0a3f0e3f55
+    name: web1-before-upgrade
+    description: Taken before the 2.0 upgrade
+    included_volumes:
+    - 5f0e6b8a-3a7e-4c44-9d6c-2b3f1c1a9e01
+    status:
+      state: Complete
+      volumes:
+      - id: 5f0e6b8a-3a7e-4c44-9d6c-2b3f1c1a9e01
+        state: Complete
+    created_at: '2025-04-01T09:11:14Z'
 restore:
   description:
     - The API's answer to the restore request (the C(instance) part of Civo's C({resource_type, instance}) answer,
@@ -231,6 +264,18 @@ restore:
       returned: success
       type: str
       sample: null
+  sample:
+    id: 0b2f3c2c-8f5f-4a35-bb73-7c0c1d6f0a11
+    name: restore-0b2f3c2c
+    hostname: web1-copy.example.com
+    description: ''
+    from_snapshot: 8e1bd5c6-1f4a-4e0c-a0d6-1b0a3f0e3f55
+    private_ipv4: 192.168.1.50
+    overwrite_existing: false
+    status:
+      state: in_progress
+    created_at: '2025-04-01T09:20:00Z'
+    completed_at: null
 instance:
   description:
     - The instance restored to (the new one, the one that already had O(restore_hostname), or the overwritten original)
@@ -275,58 +320,32 @@ diff:
       description: After the run (empty if deleted).
       returned: when diff mode is on
       type: dict
+  sample:
+    before: {}
+    after:
+      name: web1-before-upgrade
+      description: Taken before the 2.0 upgrade
+      state: present
 """
 
 import re
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError, path_segment
-from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import (
+from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule
+from ..module_utils.civo import (
+    SNAPSHOT_COMPLETE as COMPLETE,
+    SNAPSHOT_FAILED as FAILED,
+    SNAPSHOT_PENDING as PENDING,
     instance_not_found,
     is_absent_error,
-    is_in_progress,
     is_uuid,
     oldest_first,
+    snapshot_state,
     strip_secrets,
 )
+from ..module_utils.civo_restore import RestoreSteps, validate_restore
+from ..module_utils.util import path_segment
 
 NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-HOSTNAME_RE = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9.]{0,251}[A-Za-z0-9])?$")
-IPV4_RE = re.compile(r"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$")
-
-COMPLETE = "complete"
-PENDING = "pending"
-FAILED = ("failed", "error")
-# How many polls in a row an overwritten instance must be seen ACTIVE when the
-# API never showed it busy (the restore may be applied without a visible transition).
-QUIET_ACTIVE_POLLS = 3
-
-
-# The docs capitalise states (Pending, Complete, Failed); civogo's tests show pending and completed.
-STATE_ALIASES = {"completed": COMPLETE, "success": COMPLETE, "succeeded": COMPLETE, "in_progress": PENDING,
-                 "in-progress": PENDING, "creating": PENDING, "new": PENDING}
-
-
-def snapshot_state(snap):
-    """``complete``, ``pending``, ``failed``... whatever the case and spelling of the answer."""
-    if not snap:
-        return None
-    status = snap.get("status")
-    if isinstance(status, dict):
-        status = status.get("state")
-    if status is None:
-        status = snap.get("state")
-    if status is None:
-        return None
-    status = str(status).strip().lower()
-    return STATE_ALIASES.get(status, status)
-
-
-def restore_info(answer):
-    """The restore record of a restore answer: civogo's ``{"resource_type", "instance": {...}}`` or flat."""
-    if isinstance(answer, dict) and isinstance(answer.get("instance"), dict):
-        return answer["instance"]
-    return answer if isinstance(answer, dict) else {}
 
 
 def summary(snap):
@@ -334,10 +353,6 @@ def summary(snap):
         return {}
     return {"id": snap.get("id"), "name": snap.get("name"), "description": snap.get("description"),
             "state": (snap.get("status") or {}).get("state") if isinstance(snap.get("status"), dict) else snap.get("status")}
-
-
-def is_busy(instance):
-    return bool(instance) and is_in_progress(instance.get("status"))
 
 
 def check_name(name):
@@ -349,7 +364,6 @@ def check_name(name):
 
 def validate_params(params):
     """Refuse bad input before any request."""
-    state = params["state"]
     if not (params["instance"] or "").strip():
         raise InvalidParameterError("instance must be an instance id or hostname")
     if params["name"] is None and params["id"] is None:
@@ -357,25 +371,7 @@ def validate_params(params):
     check_name(params["name"])
     if params["id"] is not None:
         path_segment(params["id"], "snapshot id")
-    restore_given = [k for k in ("restore_hostname", "restore_private_ip") if params[k] is not None]
-    if params["overwrite_existing"]:
-        restore_given.append("overwrite_existing")
-    if state != "restored":
-        if restore_given:
-            raise InvalidParameterError("%s only apply with state=restored" % ", ".join(restore_given))
-        return
-    hostname = params["restore_hostname"]
-    if hostname is not None and params["overwrite_existing"]:
-        raise InvalidParameterError("restore_hostname and overwrite_existing=true are mutually exclusive: "
-                                    "restore either to a new instance or over the original")
-    if hostname is None and not params["overwrite_existing"]:
-        raise InvalidParameterError("state=restored needs restore_hostname (restore to a new instance) or "
-                                    "overwrite_existing=true (restore over the original instance)")
-    if hostname is not None and not HOSTNAME_RE.match(hostname):
-        raise InvalidParameterError("restore_hostname %r is not a valid host name" % hostname)
-    ip = params["restore_private_ip"]
-    if ip is not None and not IPV4_RE.match(ip):
-        raise InvalidParameterError("restore_private_ip %r is not an IPv4 address" % ip)
+    validate_restore(params)
 
 
 def plan_present(snap, params):
@@ -392,7 +388,7 @@ def plan_present(snap, params):
     return ("update" if changes else "keep"), changes
 
 
-class CivoInstanceSnapshot(VmopsModule):
+class CivoInstanceSnapshot(RestoreSteps, VmopsModule):
     provider = "civo"
     resource_key = "snapshot"
     argument_spec = dict(
@@ -413,7 +409,6 @@ class CivoInstanceSnapshot(VmopsModule):
         self.adopted = False
         self.restore = None
         self.target = None
-        self.target_exists = False
         self.deleted_duplicate = None
 
     def validate(self):
@@ -487,38 +482,6 @@ class CivoInstanceSnapshot(VmopsModule):
                 plan.after.update(changes)  # not as add(**changes): "description" is add()'s own argument
             return plan
         return self.plan_restore(current, plan, label)
-
-    def plan_restore(self, current, plan, label):
-        if current is None:
-            raise ApiError("Snapshot %s not found on instance %s; nothing to restore" % (label, self.instance_id),
-                           status=404, code="database_snapshot_not_found", reason="no such snapshot")
-        if snapshot_state(current) in FAILED:
-            raise ApiError("Snapshot %s of instance %s has failed and cannot be restored" % (label, self.instance_id),
-                           code="snapshot_failed", reason="snapshot state %s" % snapshot_state(current))
-        snap_id = current.get("id")
-        hostname = self.params["restore_hostname"]
-        if self.params["overwrite_existing"]:
-            plan.before = {"instance_id": self.instance_id}
-            plan.after = {"instance_id": self.instance_id, "from_snapshot": snap_id, "overwrite_existing": True}
-            plan.step("restore snapshot %s over instance %s" % (label, self.instance_id), self.restore_step)
-            if self.params["wait"]:
-                plan.step("wait for instance %s to be ACTIVE after the restore" % self.instance_id, self.wait_step)
-            return plan
-        existing = self.client.find_instances_by_hostname(hostname)  # DELETING ones are left out
-        if existing:
-            # Restored before (or the hostname is taken): nothing to do.
-            self.target = existing[0]
-            self.target_exists = True
-            plan.before = plan.after = {"hostname": hostname, "instance_id": existing[0].get("id")}
-            return plan
-        plan.before = {}
-        plan.after = {"hostname": hostname, "from_snapshot": snap_id, "overwrite_existing": False}
-        if self.params["restore_private_ip"]:
-            plan.after["private_ipv4"] = self.params["restore_private_ip"]
-        plan.step("restore snapshot %s to a new instance %s" % (label, hostname), self.restore_step)
-        if self.params["wait"]:
-            plan.step("wait for the restored instance %s to be ACTIVE" % hostname, self.wait_step)
-        return plan
 
     # -- steps -------------------------------------------------------------
 
@@ -597,106 +560,6 @@ class CivoInstanceSnapshot(VmopsModule):
             if not is_absent_error(exc):  # gone already (a repeated DELETE after a lost answer)
                 raise
         return None
-
-    def restore_step(self, current):
-        """Send the restore, never twice, and adopt it only on evidence tied to this request.
-
-        Overwrite: the instance is first waited for until it is settled (a busy instance is not proof of
-        anything, and Civo refuses a restore then).  After an ambiguous failure the restore counts as
-        applied only when the instance, seen settled just before the request, is now busy.
-        New instance: the request counts as applied when an instance with the new hostname exists
-        (DELETING ones are invisible), since before the request there was none.
-        """
-        snap = current
-        if snapshot_state(snap) == PENDING and self.params["wait"]:
-            snap = self.wait_complete(snap)
-        overwrite = self.params["overwrite_existing"]
-        hostname = self.params["restore_hostname"]
-        # civogo RestoreInstanceSnapshotParams: hostname, private_ipv4, overwrite_existing, description.
-        data = {"overwrite_existing": overwrite}
-        if hostname is not None:
-            data["hostname"] = hostname
-        if self.params["restore_private_ip"] is not None:
-            data["private_ipv4"] = self.params["restore_private_ip"]
-        path = self.snapshots_path((snap["id"], "snapshot id"), "restore")
-        if overwrite:
-            before = self.client.get_instance(self.instance_id)
-            if before is None:
-                raise instance_not_found(self.instance_id, self.client.region)
-            if is_busy(before):
-                self.settle_instance(before)
-
-        def send():
-            return self.client.post(path, data=data, safe=False)
-
-        def find():
-            # After an ambiguous failure: is there evidence that THIS request was applied?
-            if overwrite:
-                instance = self.client.get_instance(self.instance_id)
-                return {"_instance": instance} if is_busy(instance) else None
-            found = self.client.find_instances_by_hostname(hostname)
-            return {"_instance": found[0]} if found else None
-
-        answer, self.adopted = self.client.create_or_adopt(send, find)
-        if self.adopted:
-            self.target = answer["_instance"]
-        else:
-            self.restore = restore_info(answer)
-        return snap
-
-    def settle_instance(self, instance):
-        """Wait (within wait_timeout) until a busy instance is ACTIVE or SHUTOFF before an overwrite."""
-        if not self.params["wait"]:
-            raise ApiError("Instance %s is %s; Civo restores only a settled instance (run with wait=true to wait "
-                           "for it)" % (self.instance_id, instance.get("status")),
-                           status=409, code="instance_state_must_be_active_or_shutoff",
-                           reason="instance is %s" % instance.get("status"))
-        return self.wait_for(lambda: self.client.get_instance(self.instance_id),
-                             lambda i: bool(i) and not is_busy(i),
-                             "instance %s to finish %s before the restore" % (self.instance_id, instance.get("status")),
-                             failed=lambda i: i is None)
-
-    def wait_step(self, current):
-        """Its own step: a failure while waiting still reports the restore."""
-        self.target = self.wait_restored()
-        return current
-
-    def wait_restored(self):
-        if self.params["overwrite_existing"]:
-            return self.wait_overwritten()
-        hostname = self.params["restore_hostname"]
-        # The restore answer has no instance_id (civogo InstanceRestoreInfo); tolerate one if present.
-        target_id = (self.restore or {}).get("instance_id") or (self.target or {}).get("id")
-
-        def fetch():
-            if target_id:
-                return self.client.get_instance(target_id)
-            found = self.client.find_instances_by_hostname(hostname)
-            return found[0] if found else None
-
-        return self.wait_for(fetch, lambda i: bool(i) and i.get("status") == "ACTIVE",
-                             "restored instance %s to be ACTIVE" % hostname,
-                             failed=(lambda i: i is None) if target_id else None)
-
-    def wait_overwritten(self):
-        seen = {"busy": False, "active": 0}
-        answered_complete = str(((self.restore or {}).get("status") or {}).get("state", "")).lower() == COMPLETE
-
-        def done(instance):
-            if not instance:
-                return False
-            if is_busy(instance):
-                seen["busy"] = True
-                seen["active"] = 0
-                return False
-            if instance.get("status") != "ACTIVE":
-                return False
-            seen["active"] += 1
-            return seen["busy"] or answered_complete or seen["active"] >= QUIET_ACTIVE_POLLS
-
-        return self.wait_for(lambda: self.client.get_instance(self.instance_id), done,
-                             "instance %s to be ACTIVE after the restore" % self.instance_id,
-                             failed=lambda i: i is None)
 
     def wait_complete(self, snap):
         return self.wait_for(

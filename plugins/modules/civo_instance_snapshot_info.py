@@ -18,6 +18,25 @@ description:
   - Reads only; never changes anything.
 extends_documentation_fragment:
   - vmops.cloud.civo
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - This action does not modify state.
+  diff_mode:
+    support: N/A
+    details:
+      - This action does not modify state.
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   instance:
     description:
@@ -32,6 +51,10 @@ options:
     description:
       - Return only the snapshot of this name (an empty list if the instance has none of that name).
     type: str
+seealso:
+  - module: vmops.cloud.civo_instance_snapshot
+  - module: vmops.cloud.civo_snapshot_info
+  - module: vmops.cloud.civo_instance_info
 """
 
 EXAMPLES = r"""
@@ -103,6 +126,18 @@ snapshots:
       returned: success
       type: str
       sample: "2025-04-01T09:11:14Z"
+  sample:
+    - id: 8e1bd5c6-1f4a-4e0c-a0d6-1b0a3f0e3f55
+      name: web1-before-upgrade
+      description: Taken before the 2.0 upgrade
+      included_volumes:
+      - 5f0e6b8a-3a7e-4c44-9d6c-2b3f1c1a9e01
+      status:
+        state: Complete
+        volumes:
+        - id: 5f0e6b8a-3a7e-4c44-9d6c-2b3f1c1a9e01
+          state: Complete
+      created_at: '2025-04-01T09:11:14Z'
 instance_id:
   description: Id of the instance.
   returned: success
@@ -110,9 +145,9 @@ instance_id:
   sample: 4a07ac84-70f8-11e5-8fe9-5cf9389be614
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError, path_segment
-from ansible_collections.vmops.cloud.plugins.module_utils.base import InfoModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_absent_error, is_uuid
+from ..module_utils.base import ApiError, InfoModule, InvalidParameterError
+from ..module_utils.civo import is_absent_error, is_uuid
+from ..module_utils.util import path_segment
 
 
 class CivoInstanceSnapshotInfo(InfoModule):

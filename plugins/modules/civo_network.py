@@ -24,6 +24,23 @@ description:
 extends_documentation_fragment:
   - vmops.cloud.civo
   - vmops.cloud.wait
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No request that changes anything is sent; RV(actions) lists what would be done.
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   label:
     description:
@@ -50,6 +67,10 @@ options:
     default: present
 notes:
   - Check mode sends no request that changes anything; C(--diff) shows the network before and after.
+seealso:
+  - module: vmops.cloud.civo_network_info
+  - module: vmops.cloud.civo_firewall
+  - module: vmops.cloud.civo_instance
 """
 
 EXAMPLES = r"""
@@ -90,11 +111,14 @@ adopted:
   description: V(true) when the create's answer was lost (or another run created the label first) and the network was adopted.
   returned: success
   type: bool
+  sample: false
 duplicates_deleted:
   description: Ids of networks of the same label that this run had created and deleted because an older one existed.
   returned: when there were any
   type: list
   elements: str
+  sample:
+    - 0b0e8f36-5b8e-4e5b-9d0e-4b7c7e1a2f10
 actions:
   description: The changes made (or, in check mode, that would be made).
   returned: always

@@ -18,6 +18,25 @@ description:
   - Reads only; never changes anything.
 extends_documentation_fragment:
   - vmops.cloud.civo
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - This action does not modify state.
+  diff_mode:
+    support: N/A
+    details:
+      - This action does not modify state.
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   id:
     description: Return only the network of this id (one request; an unknown id gives an empty list).
@@ -29,6 +48,9 @@ options:
   default:
     description: With V(true), return only the region's default network; with V(false), only the others.
     type: bool
+seealso:
+  - module: vmops.cloud.civo_network
+  - module: vmops.cloud.civo_firewall_info
 """
 
 EXAMPLES = r"""

@@ -28,6 +28,23 @@ description:
 extends_documentation_fragment:
   - vmops.cloud.civo
   - vmops.cloud.wait
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No request that changes anything is sent; RV(actions) lists what would be done.
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   instance:
     description:
@@ -60,6 +77,9 @@ notes:
     (with O(wait=true); else the module fails), so that a reboot already under way is not taken for this run's.
     After a lost answer to the reboot request, the reboot counts as sent only when that settled instance is now busy.
   - Check mode sends no request that changes anything; C(--diff) shows the mode before and after.
+seealso:
+  - module: vmops.cloud.civo_instance
+  - module: vmops.cloud.civo_instance_info
 """
 
 EXAMPLES = r"""
@@ -126,6 +146,12 @@ recovery:
       returned: success
       type: str
       sample: ACTIVE
+  sample:
+    enabled: true
+    effective: null
+    instance_id: 4a07ac84-70f8-11e5-8fe9-5cf9389be614
+    hostname: web1.example.com
+    status: ACTIVE
 reboot_required:
   description:
     - V(true) when this run changed the requested mode and sent no reboot; V(false) when this run rebooted.
@@ -161,15 +187,10 @@ diff:
   sample: {"before": {"enabled": false, "effective": null}, "after": {"enabled": true, "effective": true}}
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError
-from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_in_progress
+from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule
+from ..module_utils.civo import is_busy
 
 SETTLED = ("ACTIVE", "SHUTOFF")
-
-
-def is_busy(instance):
-    return bool(instance) and is_in_progress(instance.get("status"))
 
 
 def summary(instance, requested, effective=None):

@@ -24,6 +24,23 @@ description:
 extends_documentation_fragment:
   - vmops.cloud.civo
   - vmops.cloud.wait
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No request that changes anything is sent; RV(actions) lists what would be done.
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   name:
     description:
@@ -46,6 +63,9 @@ options:
     default: present
 notes:
   - Check mode sends no request that changes anything; C(--diff) shows the address before and after.
+seealso:
+  - module: vmops.cloud.civo_reserved_ip_info
+  - module: vmops.cloud.civo_instance
 """
 
 EXAMPLES = r"""
@@ -80,11 +100,14 @@ adopted:
   description: V(true) when the create's answer was lost and the address was adopted.
   returned: success
   type: bool
+  sample: false
 duplicates_deleted:
   description: Ids of addresses of the same name that this run had reserved and released because an older one existed.
   returned: when there were any
   type: list
   elements: str
+  sample:
+    - 0b0e8f36-5b8e-4e5b-9d0e-4b7c7e1a2f10
 actions:
   description: The changes made (or, in check mode, that would be made).
   returned: always

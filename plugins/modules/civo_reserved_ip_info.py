@@ -18,6 +18,25 @@ description:
   - Reads only; never changes anything.
 extends_documentation_fragment:
   - vmops.cloud.civo
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - This action does not modify state.
+  diff_mode:
+    support: N/A
+    details:
+      - This action does not modify state.
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   id:
     description: Return only the reserved IP of this id (one request; an unknown id gives an empty list).
@@ -28,6 +47,8 @@ options:
   ip:
     description: Return only the reserved IP with this address.
     type: str
+seealso:
+  - module: vmops.cloud.civo_reserved_ip
 """
 
 EXAMPLES = r"""
@@ -60,11 +81,7 @@ class CivoReservedIpInfo(ResourceInfoModule):
     list_key = "reserved_ips"
     absent_codes = ("database_ip_not_found", "database_reserved_ip_not_found")
     argument_spec = dict(id=dict(type="str"), name=dict(type="str"), ip=dict(type="str"))
-
-    def select(self, items):
-        if self.params["ip"] is None:
-            return items
-        return [i for i in items if i.get("ip") == self.params["ip"]]
+    match = {"ip": "ip"}
 
 
 def main():

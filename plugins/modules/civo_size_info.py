@@ -21,6 +21,25 @@ description:
   - Reads only; never changes anything.
 extends_documentation_fragment:
   - vmops.cloud.civo
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - This action does not modify state.
+  diff_mode:
+    support: N/A
+    details:
+      - This action does not modify state.
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   name:
     description: Return only the size of this name (for example V(g3.small)).
@@ -29,6 +48,10 @@ options:
     description: Also list the sizes that are not for instances.
     type: bool
     default: false
+seealso:
+  - module: vmops.cloud.civo_instance
+  - module: vmops.cloud.civo_disk_image_info
+  - module: vmops.cloud.civo_region_info
 """
 
 EXAMPLES = r"""

@@ -28,6 +28,23 @@ description:
 extends_documentation_fragment:
   - vmops.cloud.civo
   - vmops.cloud.wait
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No request that changes anything is sent; RV(actions) lists what would be done.
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   name:
     description:
@@ -68,6 +85,10 @@ notes:
   - With O(wait=true) the module waits until the snapshot is V(complete), also when an existing snapshot is still
     being taken.
   - Check mode sends no request that changes anything; C(--diff) shows the snapshot before and after.
+seealso:
+  - module: vmops.cloud.civo_snapshot_info
+  - module: vmops.cloud.civo_instance_snapshot
+  - module: vmops.cloud.civo_instance
 """
 
 EXAMPLES = r"""
@@ -158,6 +179,17 @@ snapshot:
       returned: success
       type: str
       sample: "2015-09-20T19:35:02+00:00"
+  sample:
+    id: 5f3a1c2e-2b8d-4b8e-9f1a-3c4d5e6f7a8b
+    name: web1-before-upgrade
+    instance_id: 44aab548-61ca-11e5-860e-5cf9389be614
+    safe: true
+    cron_timing: 0 3 * * 1
+    status: complete
+    state: complete
+    size_gb: 20
+    requested_at: '2015-09-20T19:31:36+00:00'
+    completed_at: '2015-09-20T19:35:02+00:00'
 adopted:
   description:
     - V(true) when the answer to the snapshot request was lost and the module found and adopted the snapshot
@@ -184,26 +216,22 @@ diff:
       description: The snapshot after the run (empty if deleted).
       returned: when diff mode is on
       type: dict
+  sample:
+    before: {}
+    after:
+      name: web1-before-upgrade
+      instance_id: 44aab548-61ca-11e5-860e-5cf9389be614
+      safe: true
+      cron_timing: null
+      status: complete
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError, path_segment
-from ansible_collections.vmops.cloud.plugins.module_utils.base import Plan, VmopsModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_absent_error, is_uuid
+from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule
+from ..module_utils.civo import SNAPSHOT_COMPLETE, SNAPSHOT_FAILED, is_uuid, snapshot_state
+from ..module_utils.util import path_segment
 
-DONE = "complete"
-FAILED = ("failed", "error")
-
-
-def snapshot_status(snap):
-    """``new``, ``in-progress``, ``complete``... from ``status`` or ``state`` (both shapes exist)."""
-    if not snap:
-        return None
-    value = snap.get("status")
-    if value is None:
-        value = snap.get("state")
-    if isinstance(value, dict):
-        value = value.get("state")
-    return str(value).lower() if value is not None else None
+DONE = SNAPSHOT_COMPLETE
+FAILED = SNAPSHOT_FAILED
 
 
 def summary(snap):
@@ -214,7 +242,7 @@ def summary(snap):
         "instance_id": snap.get("instance_id"),
         "safe": snap.get("safe"),
         "cron_timing": snap.get("cron_timing"),
-        "status": snapshot_status(snap),
+        "status": snapshot_state(snap, canonical=False),
     }
 
 
@@ -330,7 +358,7 @@ class CivoSnapshot(VmopsModule):
             if snap is None or snap.get("instance_id") != self.instance_id:
                 return None
             if old is not None and snap.get("requested_at") == old.get("requested_at") \
-                    and snapshot_status(snap) == snapshot_status(old):
+                    and snapshot_state(snap) == snapshot_state(old):
                 return None  # still the old snapshot: the request was not applied
             return snap
 
@@ -350,11 +378,7 @@ class CivoSnapshot(VmopsModule):
         return snap
 
     def delete(self, current):
-        try:
-            self.client.delete(self.snapshot_path())
-        except ApiError as exc:
-            if not is_absent_error(exc):  # gone already (a repeated DELETE after a lost answer)
-                raise
+        self.client.delete_if_present(self.snapshot_path())
         return None
 
     # -- result ------------------------------------------------------------
@@ -363,14 +387,14 @@ class CivoSnapshot(VmopsModule):
         name = self.params["name"]
         return self.wait_for(
             lambda: self.client.find_snapshot(name),
-            lambda s: snapshot_status(s) == DONE,
+            lambda s: snapshot_state(s) == DONE,
             "snapshot %s to be complete" % name,
-            failed=lambda s: s is None or snapshot_status(s) in FAILED)
+            failed=lambda s: s is None or snapshot_state(s) in FAILED)
 
     def result(self, current, plan):
         snap = current
         if (snap is not None and self.params["state"] == "present" and self.params["wait"] and not self.check_mode
-                and not snap.get("cron_timing") and snapshot_status(snap) != DONE):
+                and not snap.get("cron_timing") and snapshot_state(snap) != DONE):
             snap = self.wait_complete(snap)
         return {"snapshot": snap, "adopted": self.adopted}
 

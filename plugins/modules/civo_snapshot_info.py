@@ -21,6 +21,25 @@ description:
     C(legacy_snapshot_api_unavailable)); use M(vmops.cloud.civo_instance_snapshot) for snapshots of an instance.
 extends_documentation_fragment:
   - vmops.cloud.civo
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - This action does not modify state.
+  diff_mode:
+    support: N/A
+    details:
+      - This action does not modify state.
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   name:
     description:
@@ -32,6 +51,9 @@ options:
       - An id is compared as it is (no further request); a hostname is looked up first, and one that no instance
         has gives an empty list.
     type: str
+seealso:
+  - module: vmops.cloud.civo_snapshot
+  - module: vmops.cloud.civo_instance_snapshot_info
 """
 
 EXAMPLES = r"""
@@ -115,10 +137,21 @@ snapshots:
       returned: success
       type: str
       sample: null
+  sample:
+    - id: 5f3a1c2e-2b8d-4b8e-9f1a-3c4d5e6f7a8b
+      name: web1-weekly
+      instance_id: 44aab548-61ca-11e5-860e-5cf9389be614
+      safe: false
+      cron_timing: 0 3 * * 1
+      status: in-progress
+      state: in-progress
+      size_gb: 20
+      requested_at: '2015-09-20T19:31:36+00:00'
+      completed_at: null
 """
 
-from ansible_collections.vmops.cloud.plugins.module_utils.base import InfoModule
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import is_uuid
+from ..module_utils.base import InfoModule
+from ..module_utils.civo import is_uuid
 
 
 class CivoSnapshotInfo(InfoModule):

@@ -21,6 +21,23 @@ description:
   - A create whose answer was lost is never sent again blindly; the module looks for the key and adopts it.
 extends_documentation_fragment:
   - vmops.cloud.civo
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No request that changes anything is sent; RV(actions) lists what would be done.
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   name:
     description:
@@ -44,6 +61,9 @@ options:
     default: present
 notes:
   - Check mode sends no request that changes anything; C(--diff) shows the key before and after.
+seealso:
+  - module: vmops.cloud.civo_ssh_key_info
+  - module: vmops.cloud.civo_instance
 """
 
 EXAMPLES = r"""
@@ -82,11 +102,14 @@ adopted:
   description: V(true) when the create's answer was lost (or another run created the name first) and the key was adopted.
   returned: success
   type: bool
+  sample: false
 duplicates_deleted:
   description: Ids of keys of the same name that this run had created and deleted because an older one existed.
   returned: when there were any
   type: list
   elements: str
+  sample:
+    - 0b0e8f36-5b8e-4e5b-9d0e-4b7c7e1a2f10
 actions:
   description: The changes made (or, in check mode, that would be made).
   returned: always

@@ -18,6 +18,25 @@ description:
   - Reads only; never changes anything.
 extends_documentation_fragment:
   - vmops.cloud.civo
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - This action does not modify state.
+  diff_mode:
+    support: N/A
+    details:
+      - This action does not modify state.
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   id:
     description: Return only the key of this id (one request; an unknown id gives an empty list).
@@ -25,6 +44,8 @@ options:
   name:
     description: Return only the key of this exact name.
     type: str
+seealso:
+  - module: vmops.cloud.civo_ssh_key
 """
 
 EXAMPLES = r"""

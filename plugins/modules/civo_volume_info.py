@@ -19,6 +19,25 @@ description:
   - Reads only; never changes anything.
 extends_documentation_fragment:
   - vmops.cloud.civo
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - This action does not modify state.
+  diff_mode:
+    support: N/A
+    details:
+      - This action does not modify state.
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.civo
 options:
   id:
     description: Return only the volume of this id (one request; an unknown id gives an empty list).
@@ -29,6 +48,8 @@ options:
   instance_id:
     description: Return only the volumes attached to the instance of this id.
     type: str
+seealso:
+  - module: vmops.cloud.civo_volume
 """
 
 EXAMPLES = r"""
@@ -60,11 +81,7 @@ class CivoVolumeInfo(ResourceInfoModule):
     list_key = "volumes"
     absent_codes = ("database_volume_not_found",)
     argument_spec = dict(id=dict(type="str"), name=dict(type="str"), instance_id=dict(type="str"))
-
-    def select(self, items):
-        if self.params["instance_id"] is None:
-            return items
-        return [v for v in items if v.get("instance_id") == self.params["instance_id"]]
+    match = {"instance_id": "instance_id"}
 
 
 def main():

@@ -54,6 +54,23 @@ options:
 extends_documentation_fragment:
   - vmops.cloud.zomro
   - vmops.cloud.wait
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No request that changes anything is sent; RV(actions) lists what would be done.
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.zomro
 notes:
   - Supports check mode (no request that changes anything is sent) and diff mode (the instance state before and
     after).
@@ -66,6 +83,9 @@ notes:
     ends at the first read of V(active).
   - Requests per run, when there is nothing to do, 1 (the instance list). A power action, 2 plus the reads of the
     wait (one read with O(wait=false)). Logging in with O(username) and O(password) adds one C(func=auth) request.
+seealso:
+  - module: vmops.cloud.zomro_instance_info
+  - module: vmops.cloud.zomro_rescue
 """
 
 EXAMPLES = r"""
@@ -106,32 +126,45 @@ instance:
   contains:
     id:
       description: The instance id (C(elid)).
+      returned: success
       type: str
       sample: "5203773"
     name:
       description: The server name.
+      returned: success
       type: str
       sample: vps-5203773.zomro.example
     status:
       description:
         - The billing status of the service, C(item_status) (for example V(Active)); on panels without it, the
           BILLmanager status code C(status).
+      returned: success
       type: str
       sample: Active
     state:
       description:
         - The instance state, C(instance_status) (or C(fotbo_status) on older panels) trimmed and in lower case,
           for example V(active), V(stopped), or a state in progress such as V(starting), V(stopping), V(rebooting).
+      returned: success
       type: str
       sample: stopped
     rescue_status:
       description: The same as RV(instance.state) (as the other Zomro modules return it).
+      returned: success
       type: str
       sample: stopped
     ip:
       description: The main IP address.
+      returned: success
       type: str
       sample: 185.117.152.17
+  sample:
+    id: '5203773'
+    name: vps-5203773.zomro.example
+    status: Active
+    state: stopped
+    rescue_status: stopped
+    ip: 185.117.152.17
 actions:
   description: The changes made (or, in check mode, that would be made), waits included.
   returned: always
@@ -145,9 +178,11 @@ diff:
   contains:
     before:
       description: The state before the run.
+      returned: when diff mode is on
       type: dict
     after:
       description: The state after the run (in check mode, the state the run would reach).
+      returned: when diff mode is on
       type: dict
   sample:
     before: {state: active}
@@ -159,16 +194,25 @@ failure:
   contains:
     status:
       description: HTTP status (Zomro answers errors with 200 and an error document).
+      returned: failure
       type: int
     code:
       description: The error type (for example V(access), V(value)) or a code of the module (V(invalid_state)).
+      returned: failure
       type: str
     reason:
       description: The error text.
+      returned: failure
       type: str
     object:
       description: The object the API error refers to.
+      returned: failure
       type: str
+  sample:
+    status: 200
+    code: auth
+    reason: Invalid username or password
+    object: badpassword
 """
 
 from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule
@@ -218,6 +262,45 @@ def power_view(instance):
     return {"state": instance_state(instance)}
 
 
+def _refuse_unknown(current, state, label):
+    """Refuse an instance whose service is not active, or whose power state the API did not say."""
+    code = str(current.get("status") or "").strip()
+    if code in INACTIVE_STATUS_CODES or str(current.get("item_status") or "").strip() == "Deletion in progress":
+        raise ApiError("Cannot change the power state of Zomro instance %s: its service is not active (status %s)"
+                       % (label, current.get("item_status") or code), code="invalid_state",
+                       reason="service status %s" % code)
+    if state is None:
+        raise ApiError("Cannot tell the power state of Zomro instance %s: the API did not say its state "
+                       "(neither instance_status nor fotbo_status)" % label,
+                       code="invalid_state", reason="no instance_status")
+
+
+def _refuse_unsettled(state, wanted, hard, label):
+    """Refuse a state from which the wanted power state cannot be reached now."""
+    if state in TRANSITIONAL:
+        raise ApiError("Cannot change the power state of Zomro instance %s now: it is %s; run again when it has "
+                       "settled, or with wait=true" % (label, state), code="invalid_state",
+                       reason="instance_status is %s" % state)
+    if state in BLOCKED and not (state == "error" and wanted == "restarted" and hard):
+        raise ApiError("Cannot change the power state of Zomro instance %s: %s" % (label, BLOCKED[state]),
+                       code="invalid_state", reason="instance_status is %s" % state)
+    if state not in ("active", "stopped", "error"):
+        raise ApiError("Cannot change the power state of Zomro instance %s: unknown state %s"
+                       % (label, state), code="invalid_state", reason="instance_status is %s" % state)
+
+
+def _power_action(state, wanted, hard, label):
+    """The power function to call and the state the instance passes through on the way."""
+    if wanted == "stopped":
+        return "stop", "stopping"
+    if state == "stopped":
+        return "start", "starting"
+    if wanted == "restarted":
+        return ("hardreboot" if hard else "reboot"), "rebooting"
+    raise ApiError("Cannot start Zomro instance %s: it is %s" % (label, state), code="invalid_state",
+                   reason="instance_status is %s" % state)
+
+
 class ZomroInstanceModule(ZomroModuleMixin, VmopsModule):
     provider = ZOMRO
     resource_key = "instance"
@@ -264,38 +347,13 @@ class ZomroInstanceModule(ZomroModuleMixin, VmopsModule):
         wanted = self.params["state"]
         plan = Plan(before=power_view(current))
         label = _label(current)
-        code = str(current.get("status") or "").strip()
-        if code in INACTIVE_STATUS_CODES or str(current.get("item_status") or "").strip() == "Deletion in progress":
-            raise ApiError("Cannot change the power state of Zomro instance %s: its service is not active (status %s)"
-                           % (label, current.get("item_status") or code), code="invalid_state",
-                           reason="service status %s" % code)
-        if state is None:
-            raise ApiError("Cannot tell the power state of Zomro instance %s: the API did not say its state "
-                           "(neither instance_status nor fotbo_status)" % label,
-                           code="invalid_state", reason="no instance_status")
+        _refuse_unknown(current, state, label)
         if state in ON_THE_WAY[wanted]:
             return plan  # already on its way; result() waits for it
-        if state in TRANSITIONAL:
-            raise ApiError("Cannot change the power state of Zomro instance %s now: it is %s; run again when it has "
-                           "settled, or with wait=true" % (label, state), code="invalid_state",
-                           reason="instance_status is %s" % state)
-        if state in BLOCKED and not (state == "error" and wanted == "restarted" and self.params["hard"]):
-            raise ApiError("Cannot change the power state of Zomro instance %s: %s" % (label, BLOCKED[state]),
-                           code="invalid_state", reason="instance_status is %s" % state)
-        if state not in ("active", "stopped", "error"):
-            raise ApiError("Cannot change the power state of Zomro instance %s: unknown state %s"
-                           % (label, state), code="invalid_state", reason="instance_status is %s" % state)
+        _refuse_unsettled(state, wanted, self.params["hard"], label)
         if wanted == "started" and state == "active" or wanted == "stopped" and state == "stopped":
             return plan
-        if wanted == "stopped":
-            action, during = "stop", "stopping"
-        elif state == "stopped":
-            action, during = "start", "starting"
-        elif wanted == "restarted":
-            action, during = ("hardreboot" if self.params["hard"] else "reboot"), "rebooting"
-        else:
-            raise ApiError("Cannot start Zomro instance %s: it is %s" % (label, state), code="invalid_state",
-                           reason="instance_status is %s" % state)
+        action, during = _power_action(state, wanted, self.params["hard"], label)
         verb = {"start": "start", "stop": "stop", "reboot": "reboot", "hardreboot": "hard reboot"}[action]
         plan.step("%s %s with %s" % (verb, label, POWER_FUNCS[action]), self.act, action,
                   changes=dict(state=during))

@@ -32,10 +32,32 @@ options:
     default: false
 extends_documentation_fragment:
   - vmops.cloud.zomro
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - This action does not modify state.
+  diff_mode:
+    support: N/A
+    details:
+      - This action does not modify state.
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.zomro
 notes:
   - Requests per run, 1 (the instance list), plus 1 (the rescue preview) with O(rescue_images=true). Logging in
     with O(username) and O(password) adds one C(func=auth) request, unless a valid O(auth_token) is given too.
     Every page of the instance list is read (C(p_cnt), C(p_num)), one more request per 1000 instances.
+seealso:
+  - module: vmops.cloud.zomro_instance
+  - module: vmops.cloud.zomro_rescue
 """
 
 EXAMPLES = r"""
@@ -87,16 +109,19 @@ instances:
   contains:
     id:
       description: The instance id (C(elid)).
+      returned: success
       type: str
       sample: "5203773"
     name:
       description: The server name.
+      returned: success
       type: str
       sample: vps-5203773.zomro.example
     status:
       description:
         - The billing status of the service, C(item_status) (for example V(Active)); on panels without it, the
           BILLmanager status code C(status) (for example V(2), active service).
+      returned: success
       type: str
       sample: Active
     state:
@@ -104,17 +129,27 @@ instances:
         - The instance state, C(instance_status) (or C(fotbo_status) on older panels) trimmed and in lower case,
           V(active), V(stopped), V(rescued), V(booted_from_iso), or a state in progress such as V(rescuing),
           V(unrescuing), V(starting), V(stopping).
+      returned: success
       type: str
       sample: active
     rescue_status:
       description:
         - The same as C(state) (kept for compatibility).
+      returned: success
       type: str
       sample: active
     ip:
       description: The main IP address.
+      returned: success
       type: str
       sample: 185.117.152.17
+  sample:
+    - id: '5203773'
+      name: vps-5203773.zomro.example
+      status: Active
+      state: active
+      rescue_status: active
+      ip: 185.117.152.17
 rescue_images:
   description: The rescue images the preview offers for O(instance).
   returned: when O(rescue_images=true)
@@ -123,20 +158,29 @@ rescue_images:
   contains:
     id:
       description: The image UUID, for O(vmops.cloud.zomro_rescue#module:image).
+      returned: when O(rescue_images=true)
       type: str
       sample: f8f2573f-56c4-44c5-8469-84eee4aa64e7
     name:
       description: The OS name, as the preview lists it.
+      returned: when O(rescue_images=true)
       type: str
       sample: Ubuntu 22.04
     image_name:
       description: The image name of an own image (the preview's C($name)); V(null) for public images.
+      returned: when O(rescue_images=true)
       type: str
       sample: foo
     zone:
       description: The zone of the image, V(pub) (public), V(own) (the account's own images) or V(shr) (shared).
+      returned: when O(rescue_images=true)
       type: str
       sample: pub
+  sample:
+    - id: f8f2573f-56c4-44c5-8469-84eee4aa64e7
+      name: Ubuntu 22.04
+      image_name: foo
+      zone: pub
 failure:
   description: On failure, the API's answer.
   returned: failure
@@ -144,16 +188,25 @@ failure:
   contains:
     status:
       description: HTTP status (Zomro answers errors with 200 and an error document).
+      returned: failure
       type: int
     code:
       description: The error type (for example V(auth)) or a code of the module (V(instance_not_found)).
+      returned: failure
       type: str
     reason:
       description: The error text.
+      returned: failure
       type: str
     object:
       description: The object the API error refers to (for example V(badpassword), V(session)).
+      returned: failure
       type: str
+  sample:
+    status: 200
+    code: auth
+    reason: Invalid username or password
+    object: badpassword
 """
 
 from ..module_utils.base import ApiError, InfoModule, InvalidParameterError

@@ -63,6 +63,23 @@ options:
 extends_documentation_fragment:
   - vmops.cloud.zomro
   - vmops.cloud.wait
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No request that changes anything is sent; RV(actions) lists what would be done.
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+    details:
+      - Runs where the task runs, usually the controller (C(localhost)), which needs HTTPS access to the API and
+        the Python library C(requests).
+  action_group:
+    membership:
+      - vmops.cloud.zomro
 notes:
   - Supports check mode (no mutating request is sent; the image is still resolved with the preview, which only
     reads) and diff mode (the rescue state before and after).
@@ -77,6 +94,9 @@ notes:
     O(auth_token) given), the result still says C(changed=true) and what was sent.
   - An account with two-factor authentication cannot log in with O(username) and O(password) (the API asks for a
     one-time code, C(func=totp.confirm)); the module fails saying so. Give a confirmed session as O(auth_token).
+seealso:
+  - module: vmops.cloud.zomro_instance_info
+  - module: vmops.cloud.zomro_instance
 """
 
 EXAMPLES = r"""
@@ -123,6 +143,7 @@ rescue:
   contains:
     enabled:
       description: Whether the instance is in rescue mode or entering it (rescue status V(rescued) or V(rescuing)).
+      returned: success
       type: bool
       sample: true
     image:
@@ -130,16 +151,24 @@ rescue:
         - UUID of the rescue image this run enabled rescue mode with (in check mode, would enable it with).
         - V(null) when the run did not enable rescue mode; the API does not report the image of an instance
           that is already rescued.
+      returned: success
       type: str
       sample: f8f2573f-56c4-44c5-8469-84eee4aa64e7
     zone:
       description: Zone (V(pub), V(own) or V(shr)) of that image; V(null) when O(image) is.
+      returned: success
       type: str
       sample: pub
     status:
       description: The rescue status of the instance (C(instance_status) or C(fotbo_status), lower case).
+      returned: success
       type: str
       sample: rescued
+  sample:
+    enabled: true
+    image: f8f2573f-56c4-44c5-8469-84eee4aa64e7
+    zone: pub
+    status: rescued
 instance:
   description: The instance, as listed by the API after the run (in check mode, before the change).
   returned: success
@@ -147,16 +176,19 @@ instance:
   contains:
     id:
       description: The instance id (C(elid)).
+      returned: success
       type: str
       sample: "5203773"
     name:
       description: The server name.
+      returned: success
       type: str
       sample: vps-5203773.zomro.example
     status:
       description:
         - The billing status of the service, C(item_status) (for example V(Active)); on panels without it, the
           BILLmanager status code C(status) (for example V(2), active service).
+      returned: success
       type: str
       sample: Active
     state:
@@ -164,17 +196,27 @@ instance:
         - The instance state, C(instance_status) (or C(fotbo_status) on older panels) trimmed and in lower case,
           V(active), V(stopped), V(rescued), V(booted_from_iso), or a state in progress such as V(rescuing),
           V(unrescuing), V(starting), V(stopping).
+      returned: success
       type: str
       sample: rescued
     rescue_status:
       description:
         - The same as RV(instance.state) (kept for compatibility).
+      returned: success
       type: str
       sample: rescued
     ip:
       description: The main IP address.
+      returned: success
       type: str
       sample: 185.117.152.17
+  sample:
+    id: '5203773'
+    name: vps-5203773.zomro.example
+    status: Active
+    state: rescued
+    rescue_status: rescued
+    ip: 185.117.152.17
 actions:
   description: The changes made (or, in check mode, that would be made).
   returned: always
@@ -188,9 +230,11 @@ diff:
   contains:
     before:
       description: The rescue state before the run.
+      returned: when diff mode is on
       type: dict
     after:
       description: The rescue state after the run (in check mode, the state the run would reach).
+      returned: when diff mode is on
       type: dict
   sample:
     before: {enabled: false, image: null, zone: null, status: active}
@@ -202,16 +246,25 @@ failure:
   contains:
     status:
       description: HTTP status (Zomro answers errors with 200 and an error document).
+      returned: failure
       type: int
     code:
       description: The error type (for example V(auth), V(value)) or a code of the module (V(invalid_state)).
+      returned: failure
       type: str
     reason:
       description: The error text.
+      returned: failure
       type: str
     object:
       description: The object the API error refers to (for example V(badpassword), V(session), V(elid)).
+      returned: failure
       type: str
+  sample:
+    status: 200
+    code: auth
+    reason: Invalid username or password
+    object: badpassword
 """
 
 import re
@@ -247,6 +300,17 @@ def _describe(instance):
     return "rescue status %s" % instance_state(instance)
 
 
+def _folded(image, field):
+    return str(image.get(field) or "").strip().lower()
+
+
+def _image_not_found(images, ref, zone):
+    available = ", ".join("%s (%s)" % (i.get("value"), i.get("depend")) for i in images) or "none"
+    where = " in zone %s" % zone if zone else ""
+    return ApiError("Rescue image %r not found%s; available images: %s" % (ref, where, available),
+                    code="image_not_found", reason="no rescue image matches")
+
+
 def match_image(images, ref, zone=None):
     """The preview entry for ``ref`` (UUID, OS name or image name) in ``zone``.
 
@@ -255,17 +319,13 @@ def match_image(images, ref, zone=None):
     """
     candidates = [i for i in images if zone is None or i.get("depend") == zone]
     wanted = ref.strip().lower()
-    by_id = [i for i in candidates if str(i.get("key") or "").lower() == wanted]
-    matches = by_id or [i for i in candidates if str(i.get("value") or "").strip().lower() == wanted]
-    if not matches:
-        matches = [i for i in candidates if str(i.get("name") or "").strip().lower() == wanted]
+    matches = []
+    for field in ("key", "value", "name"):  # the UUID first, then the OS name, then the image name
+        matches = matches or [i for i in candidates if _folded(i, field) == wanted]
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        available = ", ".join("%s (%s)" % (i.get("value"), i.get("depend")) for i in images) or "none"
-        where = " in zone %s" % zone if zone else ""
-        raise ApiError("Rescue image %r not found%s; available images: %s" % (ref, where, available),
-                       code="image_not_found", reason="no rescue image matches")
+        raise _image_not_found(images, ref, zone)
     raise ApiError("Rescue image %r is ambiguous: %s; give its UUID or the zone"
                    % (ref, ", ".join("%s (zone %s)" % (i.get("key"), i.get("depend")) for i in matches)),
                    code="ambiguous_image", reason="several rescue images match")

@@ -258,6 +258,8 @@ class Civo:
             self.routes.append((method, re.compile(pattern + r"/?$"), fn))
         import civo_resources  # SSH keys, firewalls, networks, reserved IPs, volumes (its own file)
         civo_resources.install(self)
+        import civo_instance_extras  # PUT /v2/instances/:id, reserved_ipv4 and private_ipv4 (its own file)
+        civo_instance_extras.install(self)
 
     # -- plumbing ------------------------------------------------------
     def dispatch(self, method, path, params):

@@ -8,6 +8,7 @@
 
 import atexit
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -196,35 +197,47 @@ class Emulator:
 def start_emulator(state=None, build_seconds=0.2, port=None, extra_args=(),
                    token=TOKEN, zomro_user=ZOMRO_USER, zomro_password=ZOMRO_PASSWORD,
                    ready_timeout=15):
-    """Start `python tests/emulator` on a free loopback port; wait until it answers.
-    Raises RuntimeError with the emulator's log if it does not come up."""
-    attempts = 1 if port else 3
-    last_log = ""
-    for _ in range(attempts):
-        p = port or free_port()
-        fd, log_path = tempfile.mkstemp(prefix="emulator-", suffix=".log")
-        log = os.fdopen(fd, "w")
-        cmd = [sys.executable, EMULATOR_DIR, "--host", "127.0.0.1", "--port", str(p),
-               "--civo-token", token, "--zomro-user", zomro_user,
-               "--zomro-password", zomro_password, "--build-seconds", str(build_seconds)]
-        if state:
-            cmd += ["--state", str(state)]
-        cmd += list(extra_args)
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
-        log.close()
-        emu = Emulator(proc, p, log_path, token, zomro_user, zomro_password, state)
-        _RUNNING.add(emu)
-        deadline = time.monotonic() + ready_timeout
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                requests.get(emu.url + "/_sim/config", timeout=1).raise_for_status()
-                return emu
-            except requests.RequestException:
-                time.sleep(0.05)
-        last_log = emu.log()
-        emu.stop()
+    """Start `python tests/emulator` on a loopback port; wait until it answers.
+
+    Without ``port`` the emulator binds port 0 itself and the port is read from its log line
+    ("emulator listening on http://127.0.0.1:PORT"): no window in which another process (another
+    test run on the same machine) can take a port picked in advance, and no chance of mistaking
+    another emulator for ours.  Raises RuntimeError with the emulator's log if it does not come up.
+    """
+    fd, log_path = tempfile.mkstemp(prefix="emulator-", suffix=".log")
+    log = os.fdopen(fd, "w")
+    cmd = [sys.executable, EMULATOR_DIR, "--host", "127.0.0.1", "--port", str(port or 0),
+           "--civo-token", token, "--zomro-user", zomro_user,
+           "--zomro-password", zomro_password, "--build-seconds", str(build_seconds)]
+    if state:
+        cmd += ["--state", str(state)]
+    cmd += list(extra_args)
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+    log.close()
+    deadline = time.monotonic() + ready_timeout
+    bound = None
+    while time.monotonic() < deadline and proc.poll() is None and bound is None:
+        with open(log_path) as f:
+            m = _LISTENING.search(f.read())
+        if m:
+            bound = int(m.group(1))
+        else:
+            time.sleep(0.05)
+    emu = Emulator(proc, bound or port or 0, log_path, token, zomro_user, zomro_password, state)
+    _RUNNING.add(emu)
+    while bound and time.monotonic() < deadline and proc.poll() is None:
+        try:
+            requests.get(emu.url + "/_sim/config", timeout=1).raise_for_status()
+            return emu
+        except requests.RequestException:
+            time.sleep(0.05)
+    last_log = emu.log()
+    emu.stop()
     raise RuntimeError("emulator did not start; log:\n" + last_log)
+
+
+_LISTENING = re.compile(r"emulator listening on http://127\.0\.0\.1:(\d+)")
 
 
 @atexit.register

@@ -207,7 +207,8 @@ def start_examples(emulator, tmp, check):
            "ANSIBLE_RETRY_FILES_ENABLED": "False", "ANSIBLE_PIPELINING": "True"}
     cmd = [str(BIN / "ansible-playbook"), "-i", "inventory.ini", "examples.yml"]
     # The callback plugins' EXAMPLES enable them: the check run through the environment lines (a plan),
-    # the real run through the ansible.cfg lines.
+    # the real run through the ansible.cfg lines (the harness added to their callbacks_enabled).
+    merged = configparser.ConfigParser()
     for callback in CALLBACKS:
         cfg, cb_env = callback_config(callback)
         if check:
@@ -215,12 +216,19 @@ def start_examples(emulator, tmp, check):
             env["ANSIBLE_CALLBACKS_ENABLED"] += "," + enabled if enabled else ""
             env.update(cb_env)
         else:
-            (tmp / "ansible.cfg").write_text(cfg)
-            env["ANSIBLE_CONFIG"] = str(tmp / "ansible.cfg")
             parsed = configparser.ConfigParser()
             parsed.read_string(cfg)
-            enabled = parsed.get("defaults", "callbacks_enabled", fallback="")
-            env["ANSIBLE_CALLBACKS_ENABLED"] += "," + enabled if enabled else ""
+            enabled = [merged.get("defaults", "callbacks_enabled", fallback="examples_harness"),
+                       parsed.get("defaults", "callbacks_enabled", fallback="")]
+            merged.read_string(cfg)
+            if not merged.has_section("defaults"):
+                merged.add_section("defaults")
+            merged.set("defaults", "callbacks_enabled", ",".join(e for e in enabled if e))
+    if merged.sections():
+        with open(str(tmp / "ansible.cfg"), "w") as handle:
+            merged.write(handle)
+        env["ANSIBLE_CONFIG"] = str(tmp / "ansible.cfg")
+        del env["ANSIBLE_CALLBACKS_ENABLED"]
     if check:
         cmd += ["--check", "--diff"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=base_env(env),

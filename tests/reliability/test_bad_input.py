@@ -85,7 +85,7 @@ def module_options(name):
     cls = classes[0]
     spec = dict(civo_argument_spec() if cls.provider == "civo" else zomro_argument_spec())
     if cls.waits:
-        spec.update(wait_argument_spec(cls.default_wait_timeout))
+        spec.update(wait_argument_spec())
     spec.update(cls.argument_spec)
     return spec, cls.module_kwargs
 

@@ -175,7 +175,6 @@ def test_fault_soak(emulator):
             inst = by_host[hostname(w, r)][0]
             assert inst["status"] == "ACTIVE" and inst["size"] == "g3.small", inst
             assert sorted(inst["tags"]) == desired_tags(w, r), inst
-            assert inst["recovery_mode"] is False
             recovery = emulator.civo("GET", "/v2/instances/%s/recovery" % inst["id"]).json()
             assert recovery == {"result": "false"}
             snaps = emulator.civo("GET", "/v2/instances/%s/snapshots" % inst["id"]).json()

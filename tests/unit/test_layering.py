@@ -42,6 +42,10 @@ LAYERS = {
     "module_utils/base": FRAME,
     "module_utils/resource": FRAME,
     "module_utils/firewall_rules": FRAME,
+    "module_utils/civo_restore": FRAME,
+    "module_utils/civo_instance_spec": FRAME,
+    "module_utils/civo_instance_plan": FRAME,
+    "module_utils/civo_power": FRAME,
     "plugin_utils/_inventory": FRAME,
 }
 PLUGIN_DIRS = ("modules", "inventory", "callback", "doc_fragments")
@@ -77,7 +81,9 @@ def imports_of(name, source):
             if node.level:
                 base = package[:len(package) - (node.level - 1)] if node.level > 1 else list(package)
                 parts = base + (node.module.split(".") if node.module else [])
-                targets = [parts] if node.module else [parts + [alias.name] for alias in node.names]
+                # ``from ..module_utils import civo`` names a module of a package
+                package_import = not node.module or os.path.isdir(os.path.join(PLUGINS, *parts))
+                targets = [parts + [alias.name] for alias in node.names] if package_import else [parts]
                 found.extend((node.lineno, "/".join(t), False) for t in targets)
             elif node.module and node.module.startswith(COLLECTION + ".plugins."):
                 found.append((node.lineno, node.module[len(COLLECTION + ".plugins."):].replace(".", "/"), True))
@@ -117,18 +123,6 @@ def violations(name, source):
 
 
 FILES = list(plugin_files())
-# Files another engineer is changing right now (issue 15: their imports follow once that work lands).
-# strict: the mark fails as soon as a file passes, so the list cannot outlive its reason.
-PENDING = frozenset([
-    "module_utils/civo", "modules/civo_instance", "modules/civo_instance_info", "modules/civo_instance_snapshot",
-    "modules/civo_instance_snapshot_info", "modules/civo_recovery", "modules/civo_snapshot", "modules/civo_snapshot_info",
-])
-
-
-def _params():
-    for name, path in FILES:
-        marks = [pytest.mark.xfail(strict=True, reason="pending")] if name in PENDING else []
-        yield pytest.param(name, path, id=name, marks=marks)
 
 
 def test_every_plugin_file_is_checked():
@@ -137,7 +131,7 @@ def test_every_plugin_file_is_checked():
     assert len(names) > 30
 
 
-@pytest.mark.parametrize("name,path", list(_params()))
+@pytest.mark.parametrize("name,path", FILES, ids=[name for name, _path in FILES])
 def test_imports_follow_the_layers(name, path):
     with open(path, encoding="utf-8") as handle:
         source = handle.read()
@@ -150,6 +144,7 @@ def test_imports_follow_the_layers(name, path):
     ("module_utils/_http", "from .base import Plan\n", "up from transport to frame"),
     ("module_utils/civo", "from .resource import Field\n", "up from providers to frame"),
     ("module_utils/waiter", "from . import base\n", "up from transport to frame"),
+    ("module_utils/civo", "from ..module_utils import resource\n", "up from providers to frame"),
     ("module_utils/base", "from .civo import CIVO\n", "names no provider"),
     ("module_utils/zomro", "from .civo import is_uuid\n", "no other provider"),
     ("modules/x", "from .civo_instance import summary\n", "no other module"),

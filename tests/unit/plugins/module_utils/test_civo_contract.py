@@ -32,7 +32,8 @@ from ansible_collections.vmops.cloud.plugins.module_utils.civo import (
 from ansible_collections.vmops.cloud.plugins.modules import civo_instance as ci
 from ansible_collections.vmops.cloud.plugins.modules.civo_instance import CivoInstance
 from ansible_collections.vmops.cloud.plugins.modules.civo_instance_info import CivoInstanceInfo
-from ansible_collections.vmops.cloud.plugins.modules.civo_instance_snapshot import restore_info, snapshot_state
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import snapshot_state
+from ansible_collections.vmops.cloud.plugins.module_utils.civo_restore import restore_info
 from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import (
     FakeSession,
     Sleeps,
@@ -96,7 +97,7 @@ def test_in_progress_statuses_of_real_answers():
     for status in ("INSTANCE-CREATE", "INSTALLING", "SCALING", "MIGRATING", "BUILDING", "DELETING"):
         assert is_in_progress(status), status
     assert not is_in_progress("ACTIVE") and not is_in_progress("SHUTOFF")
-    assert ci.is_transitional(fixture("instances_page")["items"][2]["status"])
+    assert is_in_progress(fixture("instances_page")["items"][2]["status"])
 
 
 def test_script_is_base64_in_script_and_is_a_secret():

@@ -90,6 +90,7 @@ class FakeCivo(object):
     region = "LON1"
     path = staticmethod(CivoClient.path)
     settle_race = CivoClient.settle_race
+    delete_if_present = CivoClient.delete_if_present
 
     def __init__(self, instances=(), recovery=None, snapshots=(), isnaps=None):
         self.instances = dict((i["id"], copy.deepcopy(i)) for i in instances)

@@ -17,7 +17,8 @@ from ansible_collections.vmops.cloud.plugins.module_utils._http import (
     ApiError,
     InvalidParameterError,
 )
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, decode_script
+from ansible_collections.vmops.cloud.plugins.module_utils import civo_instance_plan as plan_helpers
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, decode_script, is_in_progress
 from ansible_collections.vmops.cloud.plugins.modules import civo_instance as ci
 from ansible_collections.vmops.cloud.plugins.modules.civo_instance import CivoInstance
 
@@ -144,6 +145,11 @@ DEFAULTS = dict(
 )
 
 
+def create_body(plan):
+    """The body the plan's create step sends: the step carries it as its bound argument."""
+    return next(func.args[0] for description, func in plan.steps if description.startswith("create instance"))
+
+
 def make(client=None, **params):
     mod = CivoInstance.__new__(CivoInstance)
     mod.module = FakeAnsibleModule()
@@ -151,7 +157,6 @@ def make(client=None, **params):
     mod._client = client if client is not None else FakeCivo([DOC_INSTANCE])
     mod.initial_password = None
     mod.race_lost = None
-    mod.create_body = mod.firewall = mod.new_size = None
     return mod
 
 
@@ -163,8 +168,8 @@ def make(client=None, **params):
     ("DELETING", True, "DELETING"), (None, False, ""),
 ])
 def test_transitional_and_settled(status, transitional, settled):
-    assert ci.is_transitional(status) is transitional
-    assert ci.settled_status(status) == settled
+    assert is_in_progress(status) is transitional
+    assert plan_helpers.settled_status(status) == settled
 
 
 @pytest.mark.parametrize("old, new, expected", [
@@ -177,7 +182,7 @@ def test_transitional_and_settled(status, transitional, settled):
 ])
 def test_compare_sizes(old, new, expected):
     by_name = dict((s["name"], s) for s in SIZES)
-    assert ci.compare_sizes(by_name[old], by_name[new]) == expected
+    assert plan_helpers.compare_sizes(by_name[old], by_name[new]) == expected
 
 
 def test_same_tags_ignores_order_and_duplicates():
@@ -281,13 +286,12 @@ def test_every_differing_attribute_is_reported():
         resolve)
     # public_ip=none on an instance with a public IP is a warning, not a conflict (Civo gives the first
     # instance of a network a public IP anyway, terraform-provider-civo #357).
-    assert [c[0] for c in conflicts] == ["hostname", "template_id", "network_id", "ssh_key_id", "initial_user",
-                                         "script", "reverse_dns"]
+    # hostname (by id) and reverse_dns change in place (PUT /v2/instances/:id): not conflicts.
+    assert [c[0] for c in conflicts] == ["template_id", "network_id", "ssh_key_id", "initial_user", "script"]
     message = ci.conflicts_message(DOC_INSTANCE, conflicts)
-    for name in ("hostname", "template_id", "network_id", "ssh_key_id", "initial_user", "script",
-                 "reverse_dns"):
+    for name in ("template_id", "network_id", "ssh_key_id", "initial_user", "script"):
         assert name in message
-    assert "in place" in message and INSTANCE_ID in message
+    assert "in place" in message and INSTANCE_ID in message and "recreate=true" in message
 
 
 def test_ssh_key_on_an_instance_without_key_is_a_conflict():
@@ -495,7 +499,7 @@ def test_create_resolves_names_to_ids():
                ssh_key_id="deploy-key", tags=["a", "b"], initial_user="admin", script="echo hi")
     plan = mod.plan(None)
     assert plan.actions == ["create instance web (g3.small, ubuntu-jammy)", "wait for instance web to be ACTIVE"]
-    assert mod.create_body == {
+    assert create_body(plan) == {
         "hostname": "web", "size": "g3.small", "template_id": JAMMY, "network_id": NET, "firewall_id": FW_DEFAULT,
         "ssh_key_id": KEY, "public_ip": "create", "initial_user": "admin", "script": "echo hi", "tags": "a b"}
     assert plan.after == {"state": "present", "hostname": "web", "status": "ACTIVE", "size": "g3.small",
@@ -508,8 +512,8 @@ def test_create_checks_ids_against_the_account_lists_without_changing_anything()
     mod = make(client=client, hostname="web", size="g3.small", template_id=JAMMY, network_id=OTHER_NET,
                firewall_id=FW_OTHER_NET, ssh_key_id=KEY, public_ip="none", wait=False)
     plan = mod.plan(None)
-    assert mod.create_body["template_id"] == JAMMY and mod.create_body["network_id"] == OTHER_NET
-    assert mod.create_body["public_ip"] == "none"
+    assert create_body(plan)["template_id"] == JAMMY and create_body(plan)["network_id"] == OTHER_NET
+    assert create_body(plan)["public_ip"] == "none"
     assert plan.after["status"] == "BUILDING"
     # An id is checked too (issue 17 item 6): only reads, before any change.
     assert client.mutating == []

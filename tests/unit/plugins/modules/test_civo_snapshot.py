@@ -12,9 +12,9 @@ import pytest
 from ansible_collections.vmops.cloud.plugins.modules.civo_snapshot import (
     CivoSnapshot,
     decide,
-    snapshot_status,
     validate_cron,
 )
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import snapshot_state
 from ansible_collections.vmops.cloud.plugins.module_utils._http import InvalidParameterError
 from ansible_collections.vmops.cloud.plugins.modules.civo_snapshot_info import CivoSnapshotInfo
 from ansible_collections.vmops.cloud.tests.unit.plugins.modules._civo_harness import FakeCivo, run
@@ -36,15 +36,16 @@ def snap(name="nightly", instance_id=A, status="complete", requested_at="2015-09
     return s
 
 
-@pytest.mark.parametrize("obj, expected", [
-    ({"status": "complete"}, "complete"),
-    ({"state": "In-Progress"}, "in-progress"),  # the official client's fixture names it state
-    ({"status": None, "state": "new"}, "new"),
-    ({}, None),
-    (None, None),
+@pytest.mark.parametrize("obj, expected, canonical", [
+    ({"status": "complete"}, "complete", "complete"),
+    ({"state": "In-Progress"}, "in-progress", "pending"),  # the official client's fixture names it state
+    ({"status": None, "state": "new"}, "new", "pending"),
+    ({}, None, None),
+    (None, None, None),
 ])
-def test_snapshot_status_accepts_both_shapes(obj, expected):
-    assert snapshot_status(obj) == expected
+def test_snapshot_status_accepts_both_shapes(obj, expected, canonical):
+    assert snapshot_state(obj, canonical=False) == expected
+    assert snapshot_state(obj) == canonical
 
 
 @pytest.mark.parametrize("existing, instance_id, force, expected", [
