@@ -147,3 +147,27 @@ def test_run_targets_groups_keep_every_target_once_and_zomro_together():
         assert sorted(t for g in groups for t in g) == sorted(targets)
         with_zomro = [g for g in groups if set(g) & set(run_targets.ZOMRO_TARGETS)]
         assert len(with_zomro) == 1 and set(run_targets.ZOMRO_TARGETS) <= set(with_zomro[0])
+
+
+def resource_names(target):
+    """The '{{ vmops_prefix }}-<suffix>' names a target gives to what it creates (defaults and the
+    name/hostname/label of its changing module calls)."""
+    root = TARGETS / target
+    texts = []
+    if (root / "defaults" / "main.yml").exists():
+        texts.append(str(load(root / "defaults" / "main.yml")))
+    for path in sorted((root / "tasks").glob("*.yml")):
+        for task, module, args in module_tasks(load(path)):
+            if not module.endswith("_info"):
+                texts.extend(str(args.get(key)) for key in NAME_KEYS if key not in NOT_NAMES.get(module, ()))
+    return {m for text in texts for m in re.findall(r"vmops_prefix \}\}-([a-z0-9][a-z0-9-]*[a-z0-9])", text)}
+
+
+def test_targets_never_share_a_resource_name():
+    """Targets run concurrently (run_targets.py groups): two targets creating the same name would race."""
+    seen = {}
+    for target in plugin_targets():
+        for name in resource_names(target):
+            assert name not in seen, "%s and %s both create '<prefix>-%s'" % (seen[name], target, name)
+            seen[name] = target
+    assert len(seen) > 10
