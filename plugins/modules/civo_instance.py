@@ -166,6 +166,8 @@ options:
       - B(This destroys the instance's disk and everything on it.) Also lost are its public IP address
         (unless it is a reserved IP), its private address (unless O(private_ipv4) is given), its id and
         its snapshots; Civo sets a new initial password (returned as RV(initial_password)).
+      - The new instance has a new id; a later run that gives the old O(id) does not find it (give O(hostname),
+        or the id returned in RV(instance)).
       - Never the default. Without it such a difference fails with a message that names the options.
       - Check mode and C(--diff) show the deletion and the creation; no request that changes anything is sent.
     type: bool

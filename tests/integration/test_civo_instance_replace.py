@@ -44,6 +44,7 @@ def test_rename_by_id_in_place_then_second_run_is_one_request(emulator):
 
     emulator.clear_journal()
     res = ok(civo(emulator, diff=True, **wanted))
+    print("rename by id: %d requests; " % len(emulator.journal()), end="")
     assert res["changed"] is True
     put = emulator.mutating()
     assert [(e["method"], e["path"]) for e in put] == [("PUT", "/v2/instances/" + inst["id"])]
@@ -81,6 +82,7 @@ def test_create_with_reserved_and_private_address(emulator):
     assert check["changed"] is True and emulator.mutating() == []
 
     res = ok(civo(emulator, **params))
+    print("create with reserved_ipv4, private_ipv4 and notes: %d requests" % len(emulator.journal()))
     inst = res["instance"]
     assert inst["public_ip"] == ip["ip"] and inst["private_ip"] == "192.168.1.50"
     assert inst["reserved_ip_id"] == ip["id"] and inst["notes"] == "front"
