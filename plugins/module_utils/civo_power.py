@@ -47,6 +47,22 @@ class PowerSteps(object):
                            status=404, code="database_instance_not_found", reason="instance disappeared")
         return found
 
+    def follow_winner(self, winner):
+        """This run lost a race and adopted ``winner``.  The winner's own run may still give it up at its
+        second look (an instance created later in the same second can sort before it): then follow the
+        oldest instance that survives instead of failing on the one that went away."""
+        for dummy in range(3):
+            try:
+                return self.finish(winner, ACTIVE)
+            except ApiError:
+                survivors = self.client.find_instances_by_hostname(winner.get("hostname"))
+                if not survivors or survivors[0].get("id") == winner.get("id"):
+                    raise
+                self.module.warn("the instance this run adopted (%s) was given up by the run that created it; "
+                                 "following the oldest one left (%s)" % (winner.get("id"), survivors[0].get("id")))
+                winner = survivors[0]
+        return self.finish(winner, ACTIVE)
+
     def instance_path(self, current, *rest):
         return self.client.path("instances", (current["id"], "instance id"), *rest)
 
