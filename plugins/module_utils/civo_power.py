@@ -126,4 +126,6 @@ class PowerSteps(object):
             return found if found is not None and applied(found) else None
 
         dummy, adopted = self.client.create_or_adopt(send, find)
+        # The request took effect: should the wait that follows fail, the run still reports the change.
+        self.applied(current)
         return adopted

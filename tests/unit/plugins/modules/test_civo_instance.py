@@ -632,3 +632,23 @@ def test_a_lost_race_still_fails_when_no_instance_survives():
     mod.race_lost = "bbbbbbbb-0000-4000-8000-000000000001"
     with pytest.raises(ApiError):
         mod.wait_created(given_up)
+
+
+def test_a_stop_whose_wait_fails_still_reports_the_stop():
+    """The PUT .../stop was accepted, then the wait failed: the failure says changed, with the stop."""
+    client = FakeCivo([instance(status="ACTIVE")])
+    mod = make(client, id=INSTANCE_ID, state="stopped")
+    mod.module._diff = False
+
+    def broken_finish(current, status):
+        raise ApiError("the API went away during the wait", status=503, code="unavailable")
+
+    mod.finish = broken_finish
+    plan = ci.Plan(before={"status": "ACTIVE"})
+    plan.step("stop instance", mod.stop, changes={"status": "SHUTOFF"})
+    with pytest.raises(ApiError):
+        mod.apply(plan, client.get_instance(INSTANCE_ID))
+    extra = mod.partial_failure(plan)
+    assert extra["changed"] is True and extra["actions"] == ["stop instance"]
+    assert extra["failed_action"] == "stop instance"
+    assert [r[0] + " " + r[1].split("/")[-1] for r in client.mutating] == ["PUT stop"]
