@@ -47,6 +47,22 @@ class PowerSteps(object):
                            status=404, code="database_instance_not_found", reason="instance disappeared")
         return found
 
+    def follow_winner(self, winner):
+        """This run lost a race and adopted ``winner``.  The winner's own run may still give it up at its
+        second look (an instance created later in the same second can sort before it): then follow the
+        oldest instance that survives instead of failing on the one that went away."""
+        for dummy in range(3):
+            try:
+                return self.finish(winner, ACTIVE)
+            except ApiError:
+                survivors = self.client.find_instances_by_hostname(winner.get("hostname"))
+                if not survivors or survivors[0].get("id") == winner.get("id"):
+                    raise
+                self.module.warn("the instance this run adopted (%s) was given up by the run that created it; "
+                                 "following the oldest one left (%s)" % (winner.get("id"), survivors[0].get("id")))
+                winner = survivors[0]
+        return self.finish(winner, ACTIVE)
+
     def instance_path(self, current, *rest):
         return self.client.path("instances", (current["id"], "instance id"), *rest)
 
@@ -66,18 +82,18 @@ class PowerSteps(object):
         return found
 
     def start(self, current):
-        current = self.settle(current)
-        if str(current.get("status")).upper() == ACTIVE:
-            return current
-        self.action(current, "start", None, lambda i: settled_status(i.get("status")) == ACTIVE)
-        return self.finish(current, ACTIVE)
+        return self.power(current, "start", ACTIVE)
 
     def stop(self, current):
+        return self.power(current, "stop", SHUTOFF)
+
+    def power(self, current, endpoint, status):
+        """Settle, then ``PUT .../start`` or ``.../stop`` unless the instance is ``status`` already."""
         current = self.settle(current)
-        if str(current.get("status")).upper() == SHUTOFF:
+        if str(current.get("status")).upper() == status:
             return current
-        self.action(current, "stop", None, lambda i: settled_status(i.get("status")) == SHUTOFF)
-        return self.finish(current, SHUTOFF)
+        self.action(current, endpoint, None, lambda i: settled_status(i.get("status")) == status)
+        return self.finish(current, status)
 
     def reboot(self, current):
         current = self.settle(current)
@@ -110,4 +126,6 @@ class PowerSteps(object):
             return found if found is not None and applied(found) else None
 
         dummy, adopted = self.client.create_or_adopt(send, find)
+        # The request took effect: should the wait that follows fail, the run still reports the change.
+        self.applied(current)
         return adopted

@@ -634,12 +634,13 @@ class CivoInstance(PowerSteps, VmopsModule):
 
     def wait_created(self, current):
         """Its own step: a failure here still reports the create (and its initial_password)."""
+        if self.race_lost is not None:
+            return self.follow_winner(current)
         found = self.finish(current, ACTIVE)
-        if self.race_lost is None:
-            # A racing run may have created its instance after our first look: look once more.
-            found = self.settle_race(found)
-            if self.race_lost is not None and str(found.get("status")).upper() != ACTIVE:
-                found = self.finish(found, ACTIVE)
+        # A racing run may have created its instance after our first look: look once more.
+        found = self.settle_race(found)
+        if self.race_lost is not None and str(found.get("status")).upper() != ACTIVE:
+            found = self.follow_winner(found)
         return found
 
     def delete(self, current):

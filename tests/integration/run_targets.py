@@ -16,8 +16,9 @@ instance is out of rescue mode.  Nothing is sent anywhere but 127.0.0.1.
 Live mode (opt-in, costs money): VMOPS_LIVE=1 with real credentials in the environment:
 CIVO_TOKEN (or CIVO_API_KEY), CIVO_REGION (default LON1); optionally ZOMRO_USERNAME and
 ZOMRO_PASSWORD (without them the Zomro targets are left out) and VMOPS_ZOMRO_INSTANCE (a
-disposable Zomro instance the zomro_rescue target may put into rescue mode and back; without it
-only the read-only and failure checks of the Zomro targets run).  CIVO_API_URL / ZOMRO_API_URL
+disposable Zomro instance the zomro_instance target may stop, start and restart and the zomro_rescue
+target may put into rescue mode and back; without it only the read-only and failure checks of the Zomro
+targets run).  CIVO_API_URL / ZOMRO_API_URL
 default to the real APIs.  VMOPS_CIVO_SIZE / VMOPS_CIVO_TEMPLATE override the size (g3.xsmall)
 and image (ubuntu-jammy) of the instances the targets create.  See README.md, "Testing against a
 real account".
@@ -28,16 +29,17 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 TARGETS_DIR = os.path.join(HERE, "targets")
-ZOMRO_TARGETS = ("inventory_zomro", "zomro_instance_info", "zomro_rescue")
+ZOMRO_TARGETS = ("inventory_zomro", "zomro_instance", "zomro_instance_info", "zomro_rescue")
 CONFIG_REL = os.path.join("tests", "integration", "integration_config.yml")
 BYSTANDER = "bystander-not-ours"
-ZOMRO_INSTANCE = "5203773"  # the emulator's first Zomro instance, the one the zomro targets may rescue
+ZOMRO_INSTANCE = "5203773"  # the emulator's first Zomro instance, the one the zomro targets may stop and rescue
 
 
 def all_targets():
@@ -56,13 +58,72 @@ def write_config(copy, values):
     return path
 
 
-def ansible_test(copy, targets):
-    cmd = ["ansible-test", "integration", "--local", "--python", "%d.%d" % sys.version_info[:2],
-           "--color", "no"] + list(targets)
-    print("+ " + " ".join(cmd), flush=True)
+def ansible_test_cmd(targets):
+    return ["ansible-test", "integration", "--local", "--python", "%d.%d" % sys.version_info[:2],
+            "--color", "no"] + list(targets)
+
+
+def target_weight(target):
+    """Rough cost of a target (its module runs dominate): the number of task lines it has."""
+    total = 0
+    for root, _dirs, files in os.walk(os.path.join(TARGETS_DIR, target, "tasks")):
+        for name in files:
+            with open(os.path.join(root, name), encoding="utf-8") as fh:
+                total += sum(1 for line in fh if line.lstrip().startswith("- name:"))
+    return total or 1
+
+
+def shards(targets, jobs):
+    """Split targets into at most `jobs` groups of about equal weight. The Zomro targets share the one
+    instance they may change, so they stay together, in their (alphabetical) order, in one group."""
+    zomro = [t for t in targets if t in ZOMRO_TARGETS]
+    units = [[t] for t in targets if t not in ZOMRO_TARGETS] + ([zomro] if zomro else [])
+    groups = [[] for _ in range(max(1, min(jobs, len(units))))]
+    weight = [0] * len(groups)
+    for unit in sorted(units, key=lambda u: -sum(target_weight(t) for t in u)):
+        i = weight.index(min(weight))
+        groups[i].extend(unit)
+        weight[i] += sum(target_weight(t) for t in unit)
+    return [sorted(g) for g in groups if g]
+
+
+def jobs_wanted():
+    """VMOPS_TARGET_JOBS, else one ansible-test per CPU up to 2 (the targets of a group run one by one)."""
+    value = os.environ.get("VMOPS_TARGET_JOBS")
+    if value:
+        return max(1, int(value))
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def ansible_test(copy, targets, jobs=1):
+    """Run the targets with ansible-test, in `jobs` concurrent ansible-test processes (separate target
+    groups, the same collection copy: every target runs in its own temporary directory). The output of
+    a group is printed when it ends, so that it is not interleaved."""
+    groups = shards(targets, jobs)
     started = time.monotonic()
-    rc = subprocess.call(cmd, cwd=copy)
-    print("ansible-test integration: rc=%d in %.1fs" % (rc, time.monotonic() - started), flush=True)
+    if len(groups) == 1:
+        cmd = ansible_test_cmd(groups[0])
+        print("+ " + " ".join(cmd), flush=True)
+        rc = subprocess.call(cmd, cwd=copy)
+        print("ansible-test integration: rc=%d in %.1fs" % (rc, time.monotonic() - started), flush=True)
+        return rc
+    procs = []
+    for i, group in enumerate(groups):
+        cmd = ansible_test_cmd(group)
+        print("+ [group %d] %s" % (i + 1, " ".join(cmd)), flush=True)
+        log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
+        procs.append((i + 1, subprocess.Popen(cmd, cwd=copy, stdout=log, stderr=subprocess.STDOUT), log))
+    rc = 0
+    for number, proc, log in procs:
+        code = proc.wait()
+        log.seek(0)
+        print("=" * 30 + " group %d (rc=%d) " % (number, code) + "=" * 30, flush=True)
+        sys.stdout.write(log.read())
+        sys.stdout.flush()
+        log.close()
+        rc = rc or code
+    print("ansible-test integration (%d groups): rc=%d in %.1fs" % (len(procs), rc, time.monotonic() - started),
+          flush=True)
     return rc
 
 
@@ -87,19 +148,36 @@ def seed_bystander(emu):
 
 
 # the account's own objects (no run prefix): every target must leave them exactly as they were
-OTHERS = ("/v2/sshkeys", "/v2/firewalls", "/v2/networks")
+OTHERS = ("/v2/sshkeys", "/v2/firewalls", "/v2/networks", "/v2/volumes", "/v2/ips")
+
+
+def listed(emu, path):
+    """Every object of a Civo list route (every page of a paged one); None when the route is missing."""
+    items, page = [], 1
+    while True:
+        r = emu.civo("GET", path, region="LON1", page=page, per_page=100)
+        if r.status_code != 200:
+            return None
+        body = r.json()
+        if not isinstance(body, dict):
+            return body
+        items.extend(body.get("items") or [])
+        if page >= int(body.get("pages") or 1):
+            return items
+        page += 1
+
+
+def label_of(item):
+    return str(item.get("name") or item.get("label") or item.get("hostname") or "")
 
 
 def others(emu):
     found = {}
     for path in OTHERS:
-        r = emu.civo("GET", path, region="LON1")
-        if r.status_code != 200:
+        items = listed(emu, path)
+        if items is None:
             continue
-        body = r.json()
-        items = body.get("items", []) if isinstance(body, dict) else body
-        found[path] = sorted(json.dumps(i, sort_keys=True) for i in items
-                             if not str(i.get("name") or i.get("label") or "").startswith("vit-"))
+        found[path] = sorted(json.dumps(i, sort_keys=True) for i in items if not label_of(i).startswith("vit-"))
     return found
 
 
@@ -115,6 +193,11 @@ def check_emulator(emu, run_prefix, bystander):
             and i.get("status") != "DELETING"]
     if left:
         problems.append("instances left behind: %s" % ", ".join(sorted(left)))
+    for path in OTHERS:
+        ours = [label_of(i) for i in listed(emu, path) or [] if label_of(i).startswith(run_prefix)
+                and str(i.get("status", "")).lower() != "deleting"]
+        if ours:
+            problems.append("%s left behind: %s" % (path, ", ".join(sorted(ours))))
     r = emu.civo("GET", "/v2/snapshots")
     if r.status_code == 200 and isinstance(r.json(), list):
         snaps = [s["name"] for s in r.json() if str(s.get("name", "")).startswith(run_prefix)]
@@ -144,9 +227,13 @@ def check_emulator(emu, run_prefix, bystander):
         problems.append("changing Zomro requests for an instance other than %s: %r" % (ZOMRO_INSTANCE, zomro_touched))
     zomro = emu.zomro(func="instances", authinfo="%s:%s" % (emu.zomro_user, emu.zomro_password))
     for elem in zomro["doc"].get("elem", []):
-        states = {str((elem.get(k) or {}).get("$", "")).strip().lower() for k in ("instance_status", "fotbo_status")}
+        elid = str(elem.get("id", {}).get("$"))
+        states = {str((elem.get(k) or {}).get("$", "")).strip().lower()
+                  for k in ("instance_status", "fotbo_status")} - {""}
         if states & {"rescued", "rescuing"}:
-            problems.append("Zomro instance %s left in rescue mode" % elem.get("id", {}).get("$"))
+            problems.append("Zomro instance %s left in rescue mode" % elid)
+        if elid == ZOMRO_INSTANCE and states != {"active"}:
+            problems.append("Zomro instance %s left %s, not running" % (elid, "/".join(sorted(states))))
     methods = {}
     for e in journal:
         key = e.get("method") if "func" not in e else "zomro " + e["func"]
@@ -178,7 +265,7 @@ def run_emulator(copy, targets):
             "vmops_account_snapshots": account_snapshots(emu),
         })
         print("emulator on %s, resource prefix %s" % (emu.url, run_prefix), flush=True)
-        rc = ansible_test(copy, targets)
+        rc = ansible_test(copy, targets, jobs_wanted())
         problems = check_emulator(emu, run_prefix, bystander)
         for p in problems:
             print("FAIL: " + p, file=sys.stderr)
@@ -208,7 +295,8 @@ def run_live(copy, targets):
         " and Zomro" if has_zomro else ""))
     print("They create billed instances and snapshots named %s-* and delete them at the end." % run_prefix)
     if env.get("VMOPS_ZOMRO_INSTANCE"):
-        print("Zomro instance %s will be put into rescue mode and back." % env["VMOPS_ZOMRO_INSTANCE"])
+        print("Zomro instance %s will be stopped, started, restarted, and put into rescue mode and back."
+              % env["VMOPS_ZOMRO_INSTANCE"])
     print("If the run is interrupted, delete anything named %s-* by hand." % run_prefix)
     print("=" * 78, flush=True)
     config = write_config(copy, {

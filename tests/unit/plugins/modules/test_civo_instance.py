@@ -607,3 +607,48 @@ def test_check_mode_never_applies():
     mod.module.check_mode = True
     plan = mod.plan(mod.find())
     assert plan.changed and client.mutating == []
+
+
+def test_a_lost_race_follows_the_survivor_when_the_adopted_winner_is_given_up():
+    """Run B lost a race to A's instance; A's run then gave A up to C (same created_at second, lower id).
+
+    B must end on C, the instance that survives, not fail on the one that went away."""
+    survivor = instance(id="00000000-0000-4000-8000-000000000001", hostname="racy", status="ACTIVE",
+                        created_at="2026-11-26T16:00:00Z")
+    given_up = instance(id="ffffffff-0000-4000-8000-000000000001", hostname="racy", status="BUILDING",
+                        created_at="2026-11-26T16:00:00Z")
+    client = FakeCivo([survivor])  # A's instance is already deleted by its own run
+    mod = make(client, hostname="racy", wait=False)
+    mod.race_lost = "bbbbbbbb-0000-4000-8000-000000000001"
+    found = mod.wait_created(given_up)
+    assert found["id"] == survivor["id"]
+    assert any("given up" in w for w in mod.module.warnings)
+    assert client.mutating == []
+
+
+def test_a_lost_race_still_fails_when_no_instance_survives():
+    given_up = instance(id="ffffffff-0000-4000-8000-000000000001", hostname="racy", status="BUILDING")
+    mod = make(FakeCivo([]), hostname="racy", wait=False)
+    mod.race_lost = "bbbbbbbb-0000-4000-8000-000000000001"
+    with pytest.raises(ApiError):
+        mod.wait_created(given_up)
+
+
+def test_a_stop_whose_wait_fails_still_reports_the_stop():
+    """The PUT .../stop was accepted, then the wait failed: the failure says changed, with the stop."""
+    client = FakeCivo([instance(status="ACTIVE")])
+    mod = make(client, id=INSTANCE_ID, state="stopped")
+    mod.module._diff = False
+
+    def broken_finish(current, status):
+        raise ApiError("the API went away during the wait", status=503, code="unavailable")
+
+    mod.finish = broken_finish
+    plan = ci.Plan(before={"status": "ACTIVE"})
+    plan.step("stop instance", mod.stop, changes={"status": "SHUTOFF"})
+    with pytest.raises(ApiError):
+        mod.apply(plan, client.get_instance(INSTANCE_ID))
+    extra = mod.partial_failure(plan)
+    assert extra["changed"] is True and extra["actions"] == ["stop instance"]
+    assert extra["failed_action"] == "stop instance"
+    assert [r[0] + " " + r[1].split("/")[-1] for r in client.mutating] == ["PUT stop"]
