@@ -95,7 +95,10 @@ def test_state_file_survives_restart_and_transitions_continue(tmp_path):
 
     emu = start_emulator(state=db)
     try:
-        assert emu.instance(built["id"]) is None
+        # The DELETE was answered before the crash: the asynchronous delete (DELETING, then gone) goes on.
+        gone = emu.instance(built["id"])
+        assert gone is None or gone["status"] == "DELETING"
+        wait_for(lambda: emu.instance(built["id"]) is None, what="the deleted instance to be gone")
         assert len(emu.civo("GET", "/v2/instances", region="NYC1", per_page=1000).json()["items"]) == 101
         requests.post(emu.url + "/_sim/reset").raise_for_status()
     finally:
