@@ -81,6 +81,13 @@ class Plan(object):
         self.after.update(changes or {})
         return self
 
+    def show(self, key, before, after):
+        """Show one field in ``--diff`` as ``before`` -> ``after`` (a field no step changes by itself,
+        or one a step's ``changes`` would name under another key)."""
+        self.before[key] = copy.deepcopy(before)
+        self.after[key] = copy.deepcopy(after)
+        return self
+
     def add(self, *step, **after):
         """Add a step ``(description, func)``: ``func(current)`` returns the new current object.
 

@@ -659,3 +659,10 @@ def test_failures_are_scrubbed_of_secrets_the_client_keeps_itself(capsys):
     rc, result, out = run(Holder, dict(name="a"), capsys=capsys)
     assert rc == 1 and "sess-0123456789abcdef" not in out
     assert "auth=********" in result["msg"]
+
+
+def test_plan_show_sets_one_diff_field_without_a_step():
+    plan = Plan(before={"a": 1}).show("b", None, [2])
+    assert plan.before == {"a": 1, "b": None}
+    assert plan.after == {"a": 1, "b": [2]}
+    assert not plan.changed and plan.actions == []
