@@ -60,7 +60,11 @@ from .waiter import WaitFailed, WaitTimeout, wait_argument_spec, wait_until
 
 # Modules import the errors from here (never from the private ``_http``).
 __all__ = ["AmbiguousRequestError", "ApiError", "InfoModule", "InvalidParameterError", "MalformedResponseError",
-           "Plan", "VmopsModule", "WaitFailed", "WaitTimeout"]
+           "MISSING", "Plan", "VmopsModule", "WaitFailed", "WaitTimeout"]
+
+
+#: ``Plan.show``: this side of the diff is left as it is.
+MISSING = object()
 
 
 class Plan(object):
@@ -81,11 +85,13 @@ class Plan(object):
         self.after.update(changes or {})
         return self
 
-    def show(self, key, before, after):
-        """Show one field in ``--diff`` as ``before`` -> ``after`` (a field no step changes by itself,
-        or one a step's ``changes`` would name under another key)."""
-        self.before[key] = copy.deepcopy(before)
-        self.after[key] = copy.deepcopy(after)
+    def show(self, key, before=MISSING, after=MISSING):
+        """Show one field in ``--diff`` as ``before`` -> ``after``, for a field that no single step's
+        ``changes`` describe (several steps make it, or it only explains a refusal or replacement).
+        A side left out keeps what it has (a new object has no ``before``)."""
+        for side, value in ((self.before, before), (self.after, after)):
+            if value is not MISSING:
+                side[key] = copy.deepcopy(value)
         return self
 
     def add(self, *step, **after):

@@ -73,8 +73,8 @@ def plan_inplace(plan, client, current, params):
     changes = inplace_changes(current, params)
     if not changes:
         return
-    for field, (before, dummy) in changes.items():
-        plan.before[field] = before
+    for field, (before, after) in changes.items():
+        plan.show(field, before, after)
     wanted = dict((k, v[1]) for k, v in changes.items())
     plan.step(describe(changes), update_instance, client, wanted, changes=wanted)
 
@@ -220,19 +220,18 @@ def plan_replace(module, plan, current, conflicts):
     reasons = ", ".join(c[0] for c in conflicts)
     plan.step("delete instance %s to replace it (%s cannot change in place)" % (what, reasons), module.delete)
     plan.step("wait for instance %s to be gone" % what, module.wait_deleted, current)
+    for option, before, after in conflicts:
+        plan.show(option, before, after)
     plan.step("create instance %s (%s, %s) in its place" % (body["hostname"], body["size"], p["template_id"]),
-              module.create, body)
+              module.create, body, changes={
+                  "state": "present", "id": "(new instance)", "hostname": body["hostname"],
+                  "status": "ACTIVE" if module.params["wait"] else "BUILDING", "size": body["size"],
+                  "tags": list(p["tags"] or []), "firewall_id": body.get("firewall_id"), "replaced": True})
     if module.params["wait"]:
         plan.step("wait for instance %s to be ACTIVE" % body["hostname"], module.wait_created)
     plan_notes_after_create(plan, module.client, p)
     if module.params["state"] == "stopped":
         plan.step("stop instance", module.stop, changes={"status": "SHUTOFF"})
-    for option, before, after in conflicts:
-        plan.before[option] = before
-        plan.after[option] = after
-    plan.after.update({"state": "present", "id": "(new instance)", "hostname": body["hostname"],
-                       "status": "ACTIVE" if module.params["wait"] else "BUILDING", "size": body["size"],
-                       "tags": list(p["tags"] or []), "firewall_id": body.get("firewall_id"), "replaced": True})
     return plan
 
 

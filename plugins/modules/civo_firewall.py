@@ -172,6 +172,7 @@ actions:
   sample: ["create firewall 'web'", "add rule ingress allow tcp 443 from 0.0.0.0/0 to firewall 'web'"]
 """
 
+from ..module_utils.base import MISSING
 from ..module_utils.firewall_rules import (
     DEFAULT_RULES, RULE_OPTIONS, add_rule, delete_rule, describe, rule_key, rules_of, same, wanted_keys)
 from ..module_utils.resource import Field, ResourceModule, Update, default_network_id, network_id, resource_spec
@@ -195,7 +196,7 @@ class CivoFirewall(ResourceModule):
 
     def validate(self):
         super(CivoFirewall, self).validate()
-        self.wanted_rules = wanted_keys(self.params["rules"] or [])
+        wanted_keys(self.params["rules"] or [])  # bad rules fail before any request
 
     def create_body(self):
         body = super(CivoFirewall, self).create_body()
@@ -214,17 +215,15 @@ class CivoFirewall(ResourceModule):
         if self.params["rules"] is None or self.state == "absent":
             return
         have = self.current_rules(current)
-        add, drop = rule_changes(self.wanted_rules, have, self.params["purge_rules"])
+        add, drop = rule_changes(wanted_keys(self.params["rules"]), have, self.params["purge_rules"])
         name = self.label(current)
         for key in add:
             plan.step("add rule %s to %s" % (describe(key), name), self.add_rule, key)
         for key, rid in drop:
             plan.step("delete rule %s of %s" % (describe(key), name), self.delete_rule, key, rid)
         before = sorted(describe(h) for h, dummy in have)
-        if current is not None:
-            plan.before["rules"] = before
-        plan.after["rules"] = sorted(set(before) - set(describe(k) for k, dummy in drop)
-                                     | set(describe(k) for k in add))
+        after = sorted(set(before) - set(describe(k) for k, dummy in drop) | set(describe(k) for k in add))
+        plan.show("rules", before if current is not None else MISSING, after)
 
     def add_rule(self, current, key):
         return add_rule(self, current, key)

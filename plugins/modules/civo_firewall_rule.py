@@ -137,10 +137,14 @@ class CivoFirewallRule(ResourceModule):
     argument_spec = dict(firewall=dict(type="str", required=True), state=dict(
         type="str", default="present", choices=["present", "absent"]), **RULE_OPTIONS)
 
+    def wanted_key(self):
+        return wanted_keys([self.params], what="rule")[0]
+
     def validate(self):
-        self.key = wanted_keys([self.params], what="rule")[0]
+        self.wanted_key()  # a bad rule fails before any request
 
     def find(self):
+        """``{"firewall": the firewall with its rules, "rules": those of them that are the wanted rule}``."""
         ref = self.params["firewall"]
         firewalls = self.list_all()
         found = [f for f in firewalls if f.get("id") == ref] or [f for f in firewalls if f.get("name") == ref]
@@ -150,31 +154,35 @@ class CivoFirewallRule(ResourceModule):
                 ", ".join(sorted(str(f.get("name")) for f in firewalls))),
                 status=None if found else 404, code="ambiguous_name" if found else "database_firewall_not_found",
                 reason="firewall not found" if not found else "several firewalls have that name")
-        self.firewall = dict(found[0], rules=rules_of(self, found[0]))
-        return [r for r in self.firewall["rules"] if same(self.key, rule_key(r))]
+        firewall = dict(found[0], rules=rules_of(self, found[0]))
+        key = self.wanted_key()
+        return {"firewall": firewall, "rules": [r for r in firewall["rules"] if same(key, rule_key(r))]}
 
     def plan(self, current):
-        where = "firewall %r" % self.firewall.get("name")
-        plan = Plan(before={"rule": describe(rule_key(current[0]))} if current else {})
-        if self.params["state"] == "present" and not current:
-            plan.after = {"rule": describe(self.key)}
-            plan.step("add rule %s to %s" % (describe(self.key), where), self.add, self.firewall, self.key)
-        elif self.params["state"] == "absent":
-            plan.after = {}
-            for rule in current:
-                plan.step("delete rule %s of %s" % (describe(rule_key(rule)), where), self.delete, self.firewall,
-                          rule["id"])
+        firewall, rules, key = current["firewall"], current["rules"], self.wanted_key()
+        where = "firewall %r" % firewall.get("name")
+        before = {"rule": describe(rule_key(rules[0]))} if rules else {}
+        if self.params["state"] == "present" and not rules:
+            plan = Plan(before=before, after={"rule": describe(key)})
+            plan.step("add rule %s to %s" % (describe(key), where), self.add, key)
+        elif self.params["state"] == "absent" and rules:
+            plan = Plan(before=before, after={})
+            for rule in rules:
+                plan.step("delete rule %s of %s" % (describe(rule_key(rule)), where), self.delete, rule["id"])
+        else:
+            plan = Plan(before=before)
         return plan
 
-    def add(self, current, firewall, key):
-        return add_rule(self, firewall, key)["rules"][-1:]
+    def add(self, current, key):
+        firewall = add_rule(self, current["firewall"], key)
+        return {"firewall": firewall, "rules": firewall["rules"][-1:]}
 
-    def delete(self, current, firewall, rule_id):
-        delete_rule(self, firewall, None, rule_id)
-        return [r for r in current if r.get("id") != rule_id]
+    def delete(self, current, rule_id):
+        firewall = delete_rule(self, current["firewall"], None, rule_id)
+        return {"firewall": firewall, "rules": [r for r in current["rules"] if r.get("id") != rule_id]}
 
     def result(self, current, plan):
-        return {"rule": current[0] if current else None}
+        return {"rule": current["rules"][0] if current["rules"] else None}
 
 
 def main():

@@ -369,7 +369,7 @@ diff:
 
 from ..module_utils import civo_instance_spec as spec
 from ..module_utils.base import InvalidParameterError, Plan, VmopsModule
-from ..module_utils.civo import is_in_progress, is_uuid, strip_secrets
+from ..module_utils.civo import CIVO, is_in_progress, is_uuid, strip_secrets
 from ..module_utils.civo_instance_plan import (
     ACTIVE,
     DELETING,
@@ -403,7 +403,7 @@ def check_text_options(p):
 
 
 class CivoInstance(PowerSteps, VmopsModule):
-    provider = "civo"
+    provider = CIVO
     resource_key = "instance"
     argument_spec = dict(
         id=dict(type="str"),
@@ -477,7 +477,7 @@ class CivoInstance(PowerSteps, VmopsModule):
 
     def plan(self, current):
         state = self.params["state"]
-        plan = Plan(before=summary(current))
+        before = summary(current)
         if current is not None and str(current.get("status") or "").upper() == DELETING:
             current = None
         if state == "absent":
@@ -486,18 +486,19 @@ class CivoInstance(PowerSteps, VmopsModule):
                 raise InvalidParameterError(
                     "Instance %s has the hostname %r, not %r; refusing to delete it"
                     % (current.get("id"), current.get("hostname"), self.params["hostname"]))
-            if current is not None:
-                plan.step("delete instance %s (%s)" % (current.get("hostname"), current.get("id")), self.delete)
-                if self.params["wait"]:
-                    plan.step("wait for instance %s (%s) to be gone" % (current.get("hostname"), current.get("id")),
-                              self.wait_deleted, current)
-                plan.after = {"state": "absent"}
+            if current is None:
+                return Plan(before=before)
+            plan = Plan(before=before, after={"state": "absent"})
+            plan.step("delete instance %s (%s)" % (current.get("hostname"), current.get("id")), self.delete)
+            if self.params["wait"]:
+                plan.step("wait for instance %s (%s) to be gone" % (current.get("hostname"), current.get("id")),
+                          self.wait_deleted, current)
             return plan
         if current is None:
-            return self.plan_create(plan)
-        return self.plan_update(plan, current)
+            return self.plan_create(before)
+        return self.plan_update(Plan(before=before), current)
 
-    def plan_create(self, plan):
+    def plan_create(self, before):
         p = self.params
         where = "id %s" % p["id"] if p["id"] else "hostname %r" % p["hostname"]
         if p["state"] != "present":
@@ -512,18 +513,18 @@ class CivoInstance(PowerSteps, VmopsModule):
             raise InvalidParameterError("No instance with hostname %r in region %s; to create it, give %s"
                                         % (p["hostname"], self.client.region, " and ".join(missing)))
         body = spec.add_addresses(self.creation_body(), self.client, p)
-        plan.step("create instance %s (%s, %s)" % (p["hostname"], p["size"], p["template_id"]), self.create, body)
-        if p["wait"]:
-            plan.step("wait for instance %s to be ACTIVE" % p["hostname"], self.wait_created)
-        spec.plan_notes_after_create(plan, self.client, p)
-        plan.after = {
+        plan = Plan(before=before, after={
             "state": "present",
             "hostname": p["hostname"],
             "status": ACTIVE if p["wait"] else "BUILDING",
             "size": p["size"],
             "tags": list(p["tags"] or []),
             "firewall_id": body.get("firewall_id"),
-        }
+        })
+        plan.step("create instance %s (%s, %s)" % (p["hostname"], p["size"], p["template_id"]), self.create, body)
+        if p["wait"]:
+            plan.step("wait for instance %s to be ACTIVE" % p["hostname"], self.wait_created)
+        spec.plan_notes_after_create(plan, self.client, p)
         return plan
 
     def creation_body(self, p=None):

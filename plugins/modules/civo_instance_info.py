@@ -123,7 +123,7 @@ instances:
 """
 
 from ..module_utils.base import InfoModule, InvalidParameterError
-from ..module_utils.civo import is_uuid, strip_secrets
+from ..module_utils.civo import CIVO, is_uuid, strip_secrets
 
 
 def matches(instance, hostname=None, tags=None, status=None):
@@ -138,7 +138,7 @@ def matches(instance, hostname=None, tags=None, status=None):
 
 
 class CivoInstanceInfo(InfoModule):
-    provider = "civo"
+    provider = CIVO
     argument_spec = dict(
         id=dict(type="str"),
         hostname=dict(type="str"),
