@@ -14,15 +14,7 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 
-from ._http import (
-    ApiError,
-    InvalidParameterError,
-    MalformedResponseError,
-    Transport,
-    body_excerpt,
-    create_or_adopt,
-    path_segment,
-)
+from ._http import ApiError, InvalidParameterError, MalformedResponseError, Transport, body_excerpt, create_or_adopt, path_segment
 from .provider import Provider
 # is_uuid and parse_bool live in util (one home); imported here for the modules that take them from civo
 from .util import is_uuid, parse_bool, transport_argument_spec  # noqa: F401  pylint: disable=unused-import

@@ -4,20 +4,12 @@
 
 """A declarative layer for plain create/read/update/delete resources (SSH keys, networks, ...).
 
-A module declares its resource instead of coding it::
-
-    class SshKey(ResourceModule):
-        resource_key = "ssh_key"
-        path = "sshkeys"
-        what = "SSH key"
-        absent_codes = ("database_ssh_key_not_found",)
-        duplicate_codes = ("database_ssh_key_duplicate_name", "sshkey_duplicate")
-        fields = (
-            Field("name", update=Update()),                  # renamed in place (PUT /v2/sshkeys/:id)
-            Field("public_key", immutable=True, required=True, normalize=key_material),
-        )
-        argument_spec = resource_spec(public_key=dict(type="str"))
-
+A module declares its resource instead of coding it: the API's facts come from a ``ResourceApi``
+description (the path, what messages call it, the result keys, the "not found" and "name taken"
+error codes: ``civo_resources.SshKeys``), the module adds its ``fields`` (``Field``: which options are
+sent at create, which ``Update`` changes one in place, which are ``immutable``) and its
+``argument_spec`` (``resource_spec``).  ``plugins/modules/civo_ssh_key.py`` is the whole of a module;
+``docs/CONTRIBUTING.md`` walks through adding one.  A module ``class CivoSshKey(SshKeys, ResourceModule)``
 and gets: find by ``id`` (one GET) or by exact name (one validated list request; several objects
 of that name fail with their ids), ``state: present/absent``, a create through
 ``create_or_adopt`` (a lost answer is found and adopted, never re-sent blindly), a look for
@@ -45,7 +37,6 @@ from .base import (  # noqa: F401 (errors re-exported for the resource modules)
     Plan,
     VmopsModule,
 )
-from .civo import CIVO
 from .util import path_segment
 
 # The listed page size of paged lists (``/v2/ips``); the API documents no maximum.
@@ -178,18 +169,25 @@ class ResourceApi(object):
     get_by_id = True
     #: error codes of a 404 that mean "no such object" (a 404 with another code is an error)
     absent_codes = ()
+    #: create error codes meaning "that name is taken" (another run was first): adopt it
+    duplicate_codes = ()
+    #: the module option that holds the name
+    name_option = "name"
+    #: the result key of one object (``ssh_key``) and of a list (``ssh_keys``)
+    resource_key = "resource"
+    list_key = "items"
 
     def api(self, method, path, data=None, params=None, safe=None, check=answer_json):
-        """One request to the provider; ``region`` in the query, and in the body of PUT/POST."""
-        client = self.client
+        """One request to the provider, with what ``scope`` adds to every request."""
         query = dict(params or {})
-        query.setdefault("region", client.region)
-        body = None
-        if method in ("PUT", "POST"):
-            body = dict(data or {})
-            body.setdefault("region", client.region)
+        body = dict(data or {}) if method in ("PUT", "POST") else None
+        self.scope(query, body)
+        client = self.client
         return client.transport.request(method, client.base_url + path, params=query, json=body,
                                         safe=safe, check=check)
+
+    def scope(self, query, body):
+        """Add what every request of the provider carries to the query and the body (``None``: none)."""
 
     def collection_path(self):
         return "/v2/" + self.path
@@ -250,12 +248,7 @@ class ResourceApi(object):
 class ResourceModule(ResourceApi, VmopsModule):
     """A plain resource: ``find`` -> ``plan`` (create / update / refuse / delete) -> steps."""
 
-    provider = CIVO
     waits = False
-    #: the module option that holds the name
-    name_option = "name"
-    #: create error codes meaning "that name is taken" (another run was first): adopt it
-    duplicate_codes = ()
     #: the declared fields (``Field``)
     fields = ()
 
@@ -496,36 +489,26 @@ class ResourceModule(ResourceApi, VmopsModule):
         return None
 
 
-def network_id(module, value, current=None):
-    """``Field.resolve`` for a Civo network given by id or label (no request when it is ``current``)."""
-    if value == current:
-        return value
-    nets = module.api("GET", "/v2/networks", check=answer_list)
-    found = [n for n in nets if value in (n.get("id"), n.get("label"))]
-    if len(found) != 1:
-        raise InvalidParameterError("network %r is not one network of region %s; networks: %s" % (
-            value, module.client.region, ", ".join(sorted(str(n.get("label")) for n in nets))))
-    return found[0]["id"]
-
-
-def default_network_id(module):
-    """The id of the region's default network (one list request)."""
-    nets = [n for n in module.api("GET", "/v2/networks", check=answer_list) if n.get("default")]
-    if len(nets) != 1:
-        raise InvalidParameterError("region %s has no single default network; give network" % module.client.region)
-    return nets[0]["id"]
-
-
 class ResourceInfoModule(ResourceApi, InfoModule):
     """``_info`` of a resource kind: every object, or those of an ``id`` / exact ``name``."""
 
-    provider = CIVO
-    #: the result key of the list (``ssh_keys``)
-    list_key = "items"
-    name_option = "name"
-    argument_spec = dict(id=dict(type="str"), name=dict(type="str"))
     #: exact-match filters, option -> field of the object (``{"ip": "ip"}``): applied when the option is given
     match = {}
+    #: options beyond ``id``, the name and the ``match`` filters (which are strings)
+    options = {}
+
+    @property
+    def argument_spec(self):
+        spec = {"id": dict(type="str"), self.name_option: dict(type="str")}
+        spec.update((option, dict(type="str")) for option in self.match)
+        spec.update(copy.deepcopy(self.options))
+        return spec
+
+    @classmethod
+    def of(cls, api, **attributes):
+        """The ``_info`` module of the resource ``api`` describes, with ``attributes`` (``match``...):
+        a module that needs nothing else is ``ResourceInfoModule.of(SshKeys).main()``."""
+        return type(api.__name__ + "Info", (api, cls), attributes)
 
     def select(self, items):
         """Module-specific filters (by default none), after ``match``."""

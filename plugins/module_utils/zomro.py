@@ -31,15 +31,7 @@ except ImportError:  # pragma: no cover - Python 2 is not supported
 
 from ansible.module_utils.basic import env_fallback
 
-from ._http import (
-    ApiError,
-    InvalidParameterError,
-    MalformedResponseError,
-    Transport,
-    body_excerpt,
-    create_or_adopt,
-    scrub as scrub_text,
-)
+from ._http import ApiError, InvalidParameterError, MalformedResponseError, Transport, body_excerpt, create_or_adopt, scrub as scrub_text
 from .provider import Provider
 from .util import transport_argument_spec
 

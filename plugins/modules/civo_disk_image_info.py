@@ -81,16 +81,12 @@ disk_images:
             "distribution": "ubuntu", "label": "focal"}]
 """
 
+from ..module_utils.civo_resources import DiskImages
 from ..module_utils.resource import ResourceInfoModule
 
 
-class CivoDiskImageInfo(ResourceInfoModule):
-    path = "disk_images"
-    what = "disk image"
-    list_key = "disk_images"
-    absent_codes = ("database_disk_image_not_found",)
-    argument_spec = dict(id=dict(type="str"), name=dict(type="str"), distribution=dict(type="str"),
-                         all=dict(type="bool", default=False))
+class CivoDiskImageInfo(DiskImages, ResourceInfoModule):
+    options = dict(all=dict(type="bool", default=False))
 
     match = {"distribution": "distribution"}
 

@@ -175,16 +175,11 @@ actions:
 from ..module_utils.base import MISSING
 from ..module_utils.firewall_rules import (
     DEFAULT_RULES, RULE_OPTIONS, add_rule, delete_rule, describe, rule_key, rules_of, same, wanted_keys)
-from ..module_utils.resource import Field, ResourceModule, Update, default_network_id, network_id, resource_spec
+from ..module_utils.civo_resources import Firewalls, default_network_id, network_id
+from ..module_utils.resource import Field, ResourceModule, Update, resource_spec
 
 
-class CivoFirewall(ResourceModule):
-    resource_key = "firewall"
-    path = "firewalls"
-    what = "firewall"
-    get_by_id = False
-    absent_codes = ("database_firewall_not_found",)
-    duplicate_codes = ("database_firewall_duplicate_name", "firewall_duplicate")
+class CivoFirewall(Firewalls, ResourceModule):
     fields = (
         Field("name", update=Update()),
         Field("network", key="network_id", immutable=True, resolve=network_id,

@@ -76,17 +76,11 @@ firewalls:
   sample: [{"id": "f1...", "name": "web", "network_id": "n1...", "instance_count": 0, "rules": []}]
 """
 
+from ..module_utils.civo_resources import Firewalls
 from ..module_utils.resource import ResourceInfoModule, answer_list
 
 
-class CivoFirewallInfo(ResourceInfoModule):
-    path = "firewalls"
-    what = "firewall"
-    list_key = "firewalls"
-    get_by_id = False
-    absent_codes = ("database_firewall_not_found",)
-    argument_spec = dict(id=dict(type="str"), name=dict(type="str"), network=dict(type="str"))
-
+class CivoFirewallInfo(Firewalls, ResourceInfoModule):
     match = {"network": "network_id"}
 
     def select(self, items):

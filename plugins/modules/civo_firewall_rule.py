@@ -126,14 +126,12 @@ actions:
 
 from ..module_utils.base import Plan
 from ..module_utils.firewall_rules import RULE_OPTIONS, add_rule, delete_rule, describe, rule_key, rules_of, same, wanted_keys
+from ..module_utils.civo_resources import Firewalls
 from ..module_utils.resource import ApiError, ResourceModule
 
 
-class CivoFirewallRule(ResourceModule):
+class CivoFirewallRule(Firewalls, ResourceModule):
     resource_key = "rule"
-    path = "firewalls"
-    what = "firewall"
-    get_by_id = False
     argument_spec = dict(firewall=dict(type="str", required=True), state=dict(
         type="str", default="present", choices=["present", "absent"]), **RULE_OPTIONS)
 

@@ -463,17 +463,13 @@ class CivoInstance(PowerSteps, VmopsModule):
 
     # -- planning --------------------------------------------------------
 
+    # kind: (list, name fields, what messages call it)
+    KINDS = {"image": ("disk_images", ("name",), "disk image"), "network": ("networks", ("label", "name"), "network"),
+             "sshkey": ("sshkeys", ("name",), "SSH key"), "size": ("sizes", ("name",), "size")}
+
     def resolve(self, kind, value):
-        client = self.client
-        if kind == "image":
-            return client.resolve("disk_images", value, name_keys=("name",), what="disk image")
-        if kind == "network":
-            return client.resolve("networks", value, name_keys=("label", "name"), what="network")
-        if kind == "sshkey":
-            return client.resolve("sshkeys", value, name_keys=("name",), what="SSH key")
-        if kind == "size":
-            return client.resolve("sizes", value, name_keys=("name",), what="size")
-        raise ValueError(kind)
+        path, name_keys, what = self.KINDS[kind]
+        return self.client.resolve(path, value, name_keys=name_keys, what=what)
 
     def plan(self, current):
         state = self.params["state"]

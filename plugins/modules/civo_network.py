@@ -129,6 +129,7 @@ actions:
 
 import ipaddress
 
+from ..module_utils.civo_resources import Networks
 from ..module_utils.resource import (
     ApiError, Field, InvalidParameterError, ResourceModule, Update, resource_spec)
 
@@ -137,14 +138,8 @@ def cidr(value):
     return str(ipaddress.ip_network(value, strict=False)) if value else value
 
 
-class CivoNetwork(ResourceModule):
-    resource_key = "network"
-    path = "networks"
-    what = "network"
-    name_key = name_option = "label"
+class CivoNetwork(Networks, ResourceModule):
     waits = True
-    absent_codes = ("database_network_not_found",)
-    duplicate_codes = ("database_network_duplicate_name",)
     PUT = Update()
     fields = (
         Field("label", update=PUT),

@@ -75,16 +75,12 @@ networks:
   sample: [{"id": "a1b2...", "label": "default", "default": true, "cidr": "192.168.0.0/16", "status": "Active"}]
 """
 
+from ..module_utils.civo_resources import Networks
 from ..module_utils.resource import ResourceInfoModule
 
 
-class CivoNetworkInfo(ResourceInfoModule):
-    path = "networks"
-    what = "network"
-    list_key = "networks"
-    name_key = name_option = "label"
-    absent_codes = ("database_network_not_found",)
-    argument_spec = dict(id=dict(type="str"), label=dict(type="str", aliases=["name"]), default=dict(type="bool"))
+class CivoNetworkInfo(Networks, ResourceInfoModule):
+    options = dict(label=dict(type="str", aliases=["name"]), default=dict(type="bool"))
 
     def select(self, items):
         if self.params["default"] is None:

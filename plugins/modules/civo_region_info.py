@@ -68,13 +68,11 @@ regions:
             "out_of_capacity": false}]
 """
 
+from ..module_utils.civo_resources import Regions
 from ..module_utils.resource import ResourceInfoModule
 
 
-class CivoRegionInfo(ResourceInfoModule):
-    path = "regions"
-    what = "region"
-    list_key = "regions"
+class CivoRegionInfo(Regions, ResourceInfoModule):
     argument_spec = dict(code=dict(type="str"))
 
     def select(self, items):

@@ -118,6 +118,7 @@ actions:
 
 import copy
 
+from ..module_utils.civo_resources import ReservedIps
 from ..module_utils.resource import Field, ResourceModule, Update, resource_spec
 
 FREE = {"id": "", "type": "", "name": ""}
@@ -127,14 +128,9 @@ def assignee(ip):
     return ((ip or {}).get("assigned_to") or {}).get("id") or None
 
 
-class CivoReservedIp(ResourceModule):
-    resource_key = "reserved_ip"
-    path = "ips"
-    what = "reserved IP"
-    paged = True
+class CivoReservedIp(ReservedIps, ResourceModule):
     waits = True
     # No client names the code of an unknown IP; only these are taken as "absent".
-    absent_codes = ("database_ip_not_found", "database_reserved_ip_not_found")
     fields = (Field("name", update=Update()),)
     argument_spec = resource_spec(states=("present", "absent", "unassigned"), instance=dict(type="str"))
 

@@ -71,21 +71,12 @@ reserved_ips:
   sample: [{"id": "9f1c...", "name": "web-ip", "ip": "74.220.1.3", "assigned_to": {"id": "", "type": "", "name": ""}}]
 """
 
+from ..module_utils.civo_resources import ReservedIps
 from ..module_utils.resource import ResourceInfoModule
 
 
-class CivoReservedIpInfo(ResourceInfoModule):
-    path = "ips"
-    what = "reserved IP"
-    paged = True
-    list_key = "reserved_ips"
-    absent_codes = ("database_ip_not_found", "database_reserved_ip_not_found")
-    argument_spec = dict(id=dict(type="str"), name=dict(type="str"), ip=dict(type="str"))
-    match = {"ip": "ip"}
-
-
 def main():
-    CivoReservedIpInfo.main()
+    ResourceInfoModule.of(ReservedIps, match={"ip": "ip"}).main()
 
 
 if __name__ == "__main__":

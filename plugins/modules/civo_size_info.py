@@ -75,15 +75,13 @@ sizes:
             "selectable": true}]
 """
 
+from ..module_utils.civo_resources import Sizes
 from ..module_utils.resource import ResourceInfoModule
 
 NOT_INSTANCE = (".kube.", ".k3s.", ".db.", ".kf.")
 
 
-class CivoSizeInfo(ResourceInfoModule):
-    path = "sizes"
-    what = "size"
-    list_key = "sizes"
+class CivoSizeInfo(Sizes, ResourceInfoModule):
     argument_spec = dict(name=dict(type="str"), all=dict(type="bool", default=False))
 
     def select(self, items):

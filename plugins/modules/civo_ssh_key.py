@@ -118,6 +118,7 @@ actions:
   sample: ["create SSH key 'ops-laptop'"]
 """
 
+from ..module_utils.civo_resources import SshKeys
 from ..module_utils.resource import (
     Field, InvalidParameterError, ResourceModule, Update, resource_spec)
 
@@ -127,12 +128,7 @@ def key_material(value):
     return " ".join(value.split()[:2]) if isinstance(value, str) else value
 
 
-class CivoSshKey(ResourceModule):
-    resource_key = "ssh_key"
-    path = "sshkeys"
-    what = "SSH key"
-    absent_codes = ("database_ssh_key_not_found",)
-    duplicate_codes = ("database_ssh_key_duplicate_name", "sshkey_duplicate")
+class CivoSshKey(SshKeys, ResourceModule):
     fields = (
         Field("name", update=Update()),
         Field("public_key", required=True, immutable=True, normalize=key_material,

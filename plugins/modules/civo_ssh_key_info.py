@@ -68,18 +68,12 @@ ssh_keys:
   sample: [{"id": "7c8c7e3f-...", "name": "ops-laptop", "fingerprint": "SHA256:...", "public_key": "ssh-ed25519 AAAA..."}]
 """
 
+from ..module_utils.civo_resources import SshKeys
 from ..module_utils.resource import ResourceInfoModule
 
 
-class CivoSshKeyInfo(ResourceInfoModule):
-    path = "sshkeys"
-    what = "SSH key"
-    list_key = "ssh_keys"
-    absent_codes = ("database_ssh_key_not_found",)
-
-
 def main():
-    CivoSshKeyInfo.main()
+    ResourceInfoModule.of(SshKeys).main()
 
 
 if __name__ == "__main__":

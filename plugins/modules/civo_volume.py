@@ -123,21 +123,17 @@ actions:
   sample: ["create volume 'data'", "attach volume 'data' to instance 4a07..."]
 """
 
+from ..module_utils.civo_resources import Volumes, default_network_id, network_id
 from ..module_utils.resource import (
-    ApiError, Field, InvalidParameterError, ResourceModule, Update, default_network_id, network_id, resource_spec)
+    ApiError, Field, InvalidParameterError, ResourceModule, Update, resource_spec)
 
 
 def attached_to(volume):
     return (volume or {}).get("instance_id") or None
 
 
-class CivoVolume(ResourceModule):
-    resource_key = "volume"
-    path = "volumes"
-    what = "volume"
+class CivoVolume(Volumes, ResourceModule):
     waits = True
-    absent_codes = ("database_volume_not_found",)
-    duplicate_codes = ("database_volume_duplicate_name",)
     fields = (
         Field("name", hint="Civo cannot rename a volume"),
         Field("size_gb", required=True, update=Update(suffix="/resize")),

@@ -72,20 +72,12 @@ volumes:
   sample: [{"id": "c0ff...", "name": "data", "size_gb": 20, "instance_id": "", "status": "available"}]
 """
 
+from ..module_utils.civo_resources import Volumes
 from ..module_utils.resource import ResourceInfoModule
 
 
-class CivoVolumeInfo(ResourceInfoModule):
-    path = "volumes"
-    what = "volume"
-    list_key = "volumes"
-    absent_codes = ("database_volume_not_found",)
-    argument_spec = dict(id=dict(type="str"), name=dict(type="str"), instance_id=dict(type="str"))
-    match = {"instance_id": "instance_id"}
-
-
 def main():
-    CivoVolumeInfo.main()
+    ResourceInfoModule.of(Volumes, match={"instance_id": "instance_id"}).main()
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ LAYERS = {
     "module_utils/zomro": PROVIDERS,
     "module_utils/base": FRAME,
     "module_utils/resource": FRAME,
+    "module_utils/civo_resources": FRAME,
     "module_utils/firewall_rules": FRAME,
     "module_utils/civo_restore": FRAME,
     "module_utils/civo_instance_spec": FRAME,
@@ -50,6 +51,8 @@ LAYERS = {
 }
 PLUGIN_DIRS = ("modules", "inventory", "callback", "doc_fragments")
 PROVIDER_CLIENTS = ("module_utils/civo", "module_utils/zomro")
+# the provider-neutral frame: a provider plugs into it through its Provider object and its descriptions
+NEUTRAL = ("module_utils/base", "module_utils/resource")
 
 
 def layer_of(name):
@@ -113,7 +116,7 @@ def violations(name, source):
             problems.append("%s: up from %s to %s" % (where, LAYER_NAMES[own], LAYER_NAMES[layer]))
         if target == "module_utils/_http" and not name.startswith("module_utils/"):
             problems.append("%s: the private transport (take errors and the frame from base, helpers from util)" % where)
-        if name == "module_utils/base" and target in PROVIDER_CLIENTS:
+        if name in NEUTRAL and target in PROVIDER_CLIENTS:
             problems.append("%s: the frame names no provider (a module names its Provider object)" % where)
         if name in PROVIDER_CLIENTS and target in PROVIDER_CLIENTS and target != name:
             problems.append("%s: a provider client imports no other provider" % where)
@@ -146,6 +149,7 @@ def test_imports_follow_the_layers(name, path):
     ("module_utils/waiter", "from . import base\n", "up from transport to frame"),
     ("module_utils/civo", "from ..module_utils import resource\n", "up from providers to frame"),
     ("module_utils/base", "from .civo import CIVO\n", "names no provider"),
+    ("module_utils/resource", "from .zomro import ZOMRO\n", "names no provider"),
     ("module_utils/zomro", "from .civo import is_uuid\n", "no other provider"),
     ("modules/x", "from .civo_instance import summary\n", "no other module"),
     ("module_utils/new_helper", "import os\n", "not placed"),
@@ -159,4 +163,4 @@ def test_a_broken_rule_is_reported(name, source, expected):
 def test_a_good_file_passes():
     source = "from ..module_utils.base import ApiError, Plan\nfrom ..module_utils.util import is_uuid\nimport re\n"
     assert violations("modules/x", source) == []
-    assert violations("module_utils/resource", "from .base import Plan\nfrom .civo import CIVO\n") == []
+    assert violations("module_utils/civo_resources", "from .resource import ResourceApi\nfrom .civo import CIVO\n") == []

@@ -16,6 +16,7 @@ import pytest
 from ansible_collections.vmops.cloud.plugins.module_utils import base
 from ansible_collections.vmops.cloud.plugins.module_utils._http import Transport, create_or_adopt
 from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, civo_error
+from ansible_collections.vmops.cloud.plugins.module_utils.civo_resources import CivoApi
 from ansible_collections.vmops.cloud.plugins.module_utils.resource import (
     Field, ResourceInfoModule, ResourceModule, Update, resource_spec)
 from ansible_collections.vmops.cloud.plugins.modules.civo_ssh_key import CivoSshKey
@@ -116,7 +117,7 @@ def test_changed_immutable_field_is_refused_naming_field_and_values(monkeypatch)
     assert api.mutating == []
 
 
-class Thing(ResourceModule):
+class Thing(CivoApi, ResourceModule):
     """Two fields renamed by one PUT, one resized by its own request, one immutable without a hint."""
     resource_key = "thing"
     path = "things"
@@ -259,7 +260,7 @@ def test_get_by_id_fails_on_a_foreign_404(monkeypatch):
 
 # -- info --------------------------------------------------------------------------------------------------
 
-class ThingInfo(ResourceInfoModule):
+class ThingInfo(CivoApi, ResourceInfoModule):
     path = "things"
     paged = True
     list_key = "things"
@@ -285,3 +286,13 @@ def test_an_adopted_object_is_updated_to_what_the_options_want(monkeypatch):
     assert res["thing"]["id"] == "t0" and res["thing"]["notes"] == "new"
     assert api.mutating == [("POST", "/v2/things"), ("PUT", "/v2/things/t0")]
     assert api.session.calls[-1].json == {"notes": "new", "region": "LON1"}
+
+
+def test_an_info_module_is_its_description_plus_filters():
+    from ansible_collections.vmops.cloud.plugins.module_utils.civo_resources import Networks, ReservedIps
+    info = ResourceInfoModule.of(ReservedIps, match={"ip": "ip"})
+    assert issubclass(info, ReservedIps) and issubclass(info, ResourceInfoModule)
+    assert (info.path, info.list_key, info.paged) == ("ips", "reserved_ips", True)
+    assert info.argument_spec.fget(info) == {"id": {"type": "str"}, "name": {"type": "str"}, "ip": {"type": "str"}}
+    nets = ResourceInfoModule.of(Networks, options=dict(label=dict(type="str", aliases=["name"])))
+    assert nets.argument_spec.fget(nets) == {"id": {"type": "str"}, "label": {"type": "str", "aliases": ["name"]}}
