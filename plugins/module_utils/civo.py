@@ -14,7 +14,8 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 
-from ._http import ApiError, InvalidParameterError, MalformedResponseError, Transport, body_excerpt, create_or_adopt, path_segment
+from ._http import ApiError, InvalidParameterError, Transport, body_excerpt, create_or_adopt, path_segment
+from .answers import expect_any, expect_created, expect_json, expect_list, expect_object, expect_page
 from .provider import Provider
 # is_uuid and parse_bool live in util (one home); imported here for the modules that take them from civo
 from .util import is_uuid, parse_bool, transport_argument_spec  # noqa: F401  pylint: disable=unused-import
@@ -148,74 +149,6 @@ def instance_script(instance):
     if not value:
         value = instance.get("user_script")
     return decode_script(value)
-
-
-# -- answer shapes (the transport's ``check=`` hook) ---------------------------
-
-def _json_body(response):
-    if not response.content or not response.content.strip():
-        raise MalformedResponseError("the answer is empty, not JSON", status=response.status_code)
-    try:
-        return response.json()
-    except ValueError:
-        raise MalformedResponseError("the answer is not JSON: %s" % body_excerpt(response),
-                                     status=response.status_code, reason=body_excerpt(response))
-
-
-def expect_json(response):
-    """Any JSON value (the default for a GET whose caller checks the shape itself); never empty or HTML."""
-    return _json_body(response)
-
-
-def expect_object(response):
-    """A JSON object (``{...}``) that is not empty."""
-    body = _json_body(response)
-    if not isinstance(body, dict) or not body:
-        raise MalformedResponseError("expected a JSON object, got %s" % _describe(body), status=response.status_code)
-    return body
-
-
-def expect_created(response):
-    """A create answer: a JSON object with an ``id``."""
-    body = expect_object(response)
-    if not body.get("id"):
-        raise MalformedResponseError("the create answer has no id", status=response.status_code)
-    return body
-
-
-def expect_page(response):
-    """A page of a paginated list: ``{"items": [...], "page"..., "pages"...}``; a list answered as an array."""
-    body = _json_body(response)
-    if isinstance(body, list):
-        items = body
-    elif isinstance(body, dict) and isinstance(body.get("items"), list):
-        items = body["items"]
-    else:
-        raise MalformedResponseError("expected a list of items, got %s" % _describe(body), status=response.status_code)
-    if not all(isinstance(i, dict) for i in items):
-        raise MalformedResponseError("the list holds something that is not an object", status=response.status_code)
-    return body
-
-
-def expect_list(response):
-    """A list (a JSON array, or ``{"items": [...]}``), returned as a Python list of objects."""
-    body = expect_page(response)
-    return body if isinstance(body, list) else body["items"]
-
-
-def expect_any(response):
-    """The answer to an action: JSON (usually ``{"result": "success"}``) or an empty body; never HTML."""
-    if not response.content or not response.content.strip():
-        return {}
-    return _json_body(response)
-
-
-def _describe(body):
-    if body is None:
-        return "null"
-    if isinstance(body, dict):
-        return "an object with keys %s" % (", ".join(sorted(body)[:8]) or "none")
-    return "a %s" % type(body).__name__
 
 
 def instance_not_found(ref, region):

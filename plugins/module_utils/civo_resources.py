@@ -17,15 +17,19 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from .answers import expect_list
 from .base import InvalidParameterError
 from .civo import CIVO
-from .resource import ResourceApi, answer_list
+from .resource import ResourceApi
 
 
 class CivoApi(ResourceApi):
     """A Civo ``/v2`` resource: the credentials and client of the Civo provider."""
 
     provider = CIVO
+
+    def collection_path(self):
+        return "/v2/" + self.path
 
     def scope(self, query, body):
         """``region`` in the query, and in the body of a PUT or POST."""
@@ -83,7 +87,7 @@ def network_id(module, value, current=None):
     """``Field.resolve`` for a Civo network given by id or label (no request when it is ``current``)."""
     if value == current:
         return value
-    nets = module.api("GET", "/v2/networks", check=answer_list)
+    nets = module.api("GET", "/v2/networks", check=expect_list)
     found = [n for n in nets if value in (n.get("id"), n.get("label"))]
     if len(found) != 1:
         raise InvalidParameterError("network %r is not one network of region %s; networks: %s" % (
@@ -93,7 +97,7 @@ def network_id(module, value, current=None):
 
 def default_network_id(module):
     """The id of the region's default network (one list request)."""
-    nets = [n for n in module.api("GET", "/v2/networks", check=answer_list) if n.get("default")]
+    nets = [n for n in module.api("GET", "/v2/networks", check=expect_list) if n.get("default")]
     if len(nets) != 1:
         raise InvalidParameterError("region %s has no single default network; give network" % module.client.region)
     return nets[0]["id"]

@@ -17,7 +17,8 @@ __metaclass__ = type
 import copy
 import ipaddress
 
-from .resource import ApiError, InvalidParameterError, answer_list, answer_object
+from .answers import expect_list, expect_object
+from .base import ApiError, InvalidParameterError
 
 DEFAULT_RULES = [("tcp", p, p, ("0.0.0.0/0",), "ingress", "allow", None) for p in ("22", "80", "443")]
 RULE_OPTIONS = dict(
@@ -75,7 +76,7 @@ def rules_of(module, firewall):
         return firewall["rules"]
     if not firewall.get("rules_count"):
         return []  # civogo: rules and rules_count are left out when there are none
-    return module.api("GET", module.item_path(firewall["id"], "rules"), check=answer_list)
+    return module.api("GET", module.item_path(firewall["id"], "rules"), check=expect_list)
 
 
 def add_rule(module, firewall, key):
@@ -89,11 +90,11 @@ def add_rule(module, firewall, key):
     known = set(r.get("id") for r in firewall.get("rules") or [])
 
     def find():
-        return next((r for r in module.api("GET", path, check=answer_list)
+        return next((r for r in module.api("GET", path, check=expect_list)
                      if r.get("id") not in known and same(key, rule_key(r))), None)
 
     rule, dummy = module.client.create_or_adopt(
-        lambda: module.api("POST", path, data=body, safe=False, check=answer_object), find)
+        lambda: module.api("POST", path, data=body, safe=False, check=expect_object), find)
     firewall = copy.deepcopy(firewall)
     firewall["rules"] = (firewall.get("rules") or []) + [rule]
     return firewall

@@ -37,63 +37,11 @@ from .base import (  # noqa: F401 (errors re-exported for the resource modules)
     Plan,
     VmopsModule,
 )
+from .answers import expect_any, expect_created, expect_list, expect_object, expect_page
 from .util import path_segment
 
 # The listed page size of paged lists (``/v2/ips``); the API documents no maximum.
 PAGE_SIZE = 1000
-
-
-# -- answer checks (Transport.request(check=...)) --------------------------------------------------
-
-def _json(response):
-    if not response.content:
-        return None
-    try:
-        return response.json()
-    except ValueError:
-        raise MalformedResponseError("the answer is not JSON")
-
-
-def answer_json(response):
-    """Any JSON answer (an empty body reads as ``{}``, as a DELETE's may be)."""
-    body = _json(response)
-    return {} if body is None else body
-
-
-def answer_object(response):
-    """A JSON object."""
-    body = _json(response)
-    if not isinstance(body, dict):
-        raise MalformedResponseError("expected a JSON object, got %s" % type(body).__name__)
-    return body
-
-
-def answer_created(response):
-    """A create's answer: a JSON object with the new id (else the create may still have happened)."""
-    body = answer_object(response)
-    if not body.get("id") or not isinstance(body.get("id"), str) or body.get("result") == "failed":
-        raise MalformedResponseError("the create answer has no id: %s" % str(body)[:200])
-    return body
-
-
-def answer_list(response):
-    """A JSON array of objects; anything else (``""``, ``{}``, ``null``, HTML) is malformed."""
-    body = _json(response)
-    if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
-        raise MalformedResponseError("expected a JSON array of objects, got %s" % type(body).__name__)
-    return body
-
-
-def answer_page(response):
-    """One page ``{page, per_page, pages, items: [...]}``."""
-    body = answer_object(response)
-    items = body.get("items")
-    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-        raise MalformedResponseError("expected a page with an items array, got %s" % str(body)[:200])
-    pages = body.get("pages", 1)
-    if isinstance(pages, bool) or not isinstance(pages, int):
-        raise MalformedResponseError("the page count is not a number: %r" % (pages,))
-    return body
 
 
 # -- declarations ------------------------------------------------------------------------------------
@@ -177,7 +125,7 @@ class ResourceApi(object):
     resource_key = "resource"
     list_key = "items"
 
-    def api(self, method, path, data=None, params=None, safe=None, check=answer_json):
+    def api(self, method, path, data=None, params=None, safe=None, check=expect_any):
         """One request to the provider, with what ``scope`` adds to every request."""
         query = dict(params or {})
         body = dict(data or {}) if method in ("PUT", "POST") else None
@@ -190,7 +138,7 @@ class ResourceApi(object):
         """Add what every request of the provider carries to the query and the body (``None``: none)."""
 
     def collection_path(self):
-        return "/v2/" + self.path
+        return "/" + self.path
 
     def item_path(self, obj_id, *rest):
         segments = [path_segment(obj_id, "%s id" % self.what)] + [path_segment(s) for s in rest]
@@ -201,11 +149,13 @@ class ResourceApi(object):
 
     def list_all(self):
         if not self.paged:
-            return self.api("GET", self.collection_path(), check=answer_list)
+            return self.api("GET", self.collection_path(), check=expect_list)
         items, page = [], 1
         while True:
             body = self.api("GET", self.collection_path(), params=dict(page=page, per_page=PAGE_SIZE),
-                            check=answer_page)
+                            check=expect_page)
+            if isinstance(body, list):  # not paged after all: the whole list
+                return items + body
             items.extend(body["items"])
             if page >= (body.get("pages") or 1) or not body["items"]:
                 return items
@@ -216,7 +166,7 @@ class ResourceApi(object):
         if not self.get_by_id:
             return next((o for o in self.list_all() if o.get("id") == obj_id), None)
         try:
-            return self.api("GET", self.item_path(obj_id), check=answer_object)
+            return self.api("GET", self.item_path(obj_id), check=expect_object)
         except ApiError as exc:
             if self.is_absent(exc):
                 return None
@@ -429,7 +379,7 @@ class ResourceModule(ResourceApi, VmopsModule):
         name = body[self.name_key]
 
         def send():
-            return self.api("POST", self.collection_path(), data=body, safe=False, check=answer_created)
+            return self.api("POST", self.collection_path(), data=body, safe=False, check=expect_created)
 
         def find():
             matches = sorted(self.named(name), key=age_key)

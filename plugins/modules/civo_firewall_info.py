@@ -76,8 +76,9 @@ firewalls:
   sample: [{"id": "f1...", "name": "web", "network_id": "n1...", "instance_count": 0, "rules": []}]
 """
 
+from ..module_utils.answers import expect_list
 from ..module_utils.civo_resources import Firewalls
-from ..module_utils.resource import ResourceInfoModule, answer_list
+from ..module_utils.resource import ResourceInfoModule
 
 
 class CivoFirewallInfo(Firewalls, ResourceInfoModule):
@@ -87,7 +88,7 @@ class CivoFirewallInfo(Firewalls, ResourceInfoModule):
         for fw in items:
             if not isinstance(fw.get("rules"), list):
                 # left out when empty (civogo omitempty); asked for only when the count says there are some
-                fw["rules"] = self.api("GET", self.item_path(fw["id"], "rules"), check=answer_list) \
+                fw["rules"] = self.api("GET", self.item_path(fw["id"], "rules"), check=expect_list) \
                     if fw.get("rules_count") else []
         return items
 

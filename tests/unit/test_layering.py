@@ -35,6 +35,7 @@ LAYERS = {
     "module_utils/_http": TRANSPORT,
     "module_utils/_version": TRANSPORT,
     "module_utils/util": TRANSPORT,
+    "module_utils/answers": TRANSPORT,
     "module_utils/waiter": TRANSPORT,
     "module_utils/provider": PROVIDERS,
     "module_utils/civo": PROVIDERS,
