@@ -119,22 +119,30 @@ def route_problems(journal):
     return problems
 
 
+class _Captured(Exception):
+    pass
+
+
 def module_options(name):
-    """The module's argument spec as the base builds it (credentials and wait options included)."""
-    from ansible_collections.vmops.cloud.plugins.module_utils.base import VmopsModule
-    from ansible_collections.vmops.cloud.plugins.module_utils.civo import civo_argument_spec
-    from ansible_collections.vmops.cloud.plugins.module_utils.waiter import wait_argument_spec
-    from ansible_collections.vmops.cloud.plugins.module_utils.zomro import zomro_argument_spec
+    """The module's argument spec and AnsibleModule rules exactly as the frame builds them (credentials
+    and wait options included): its ``main()`` runs up to the AnsibleModule, which records and stops."""
+    from ansible_collections.vmops.cloud.plugins.module_utils import base
     mod = importlib.import_module("ansible_collections.vmops.cloud.plugins.modules." + name)
-    classes = [v for v in vars(mod).values()
-               if isinstance(v, type) and issubclass(v, VmopsModule) and v.__module__ == mod.__name__]
-    assert len(classes) == 1, classes
-    cls = classes[0]
-    spec = dict(civo_argument_spec() if cls.provider == "civo" else zomro_argument_spec())
-    if cls.waits:
-        spec.update(wait_argument_spec())
-    spec.update(cls.argument_spec)
-    return spec, cls.module_kwargs
+    seen = {}
+
+    def capture(argument_spec=None, supports_check_mode=False, **kwargs):
+        seen.update(spec=argument_spec, kwargs=kwargs)
+        raise _Captured()
+
+    real, base.AnsibleModule = base.AnsibleModule, capture
+    try:
+        mod.main()
+    except _Captured:
+        pass
+    finally:
+        base.AnsibleModule = real
+    assert "spec" in seen, "%s built no AnsibleModule" % name
+    return seen["spec"], seen["kwargs"]
 
 
 # -- running modules ------------------------------------------------------------------------------
