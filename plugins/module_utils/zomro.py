@@ -140,6 +140,14 @@ def instance_name(item):
     return item.get("servername") or item.get("name")
 
 
+def instance_label(item):
+    """``web-1 (id 5203773)`` for messages: the panel's label and the id (``id 5203773`` without a label)."""
+    name = instance_name(item)
+    if name and name != item.get("id"):
+        return "%s (id %s)" % (name, item.get("id"))
+    return "id %s" % item.get("id")
+
+
 def instance_summary(item):
     """An instance of ``func=instances`` (plain dict) as modules return it."""
     if item is None:

@@ -222,7 +222,7 @@ from ..module_utils.zomro import (
     TRANSITIONAL,
     ZOMRO,
     ZomroModuleMixin,
-    instance_name,
+    instance_label,
     instance_state,
     instance_summary,
 )
@@ -243,19 +243,6 @@ BLOCKED = {
 # What an applied request shows when its answer was lost.
 SHOWS_APPLIED = {"start": ("starting", "active"), "stop": ("stopping", "stopped"),
                  "reboot": ("rebooting",), "hardreboot": ("rebooting",)}
-
-
-def _label(instance):
-    name = instance_name(instance)
-    if name and name != instance.get("id"):
-        return "%s (id %s)" % (name, instance.get("id"))
-    return "id %s" % instance.get("id")
-
-
-def _describe(instance):
-    if instance is None:
-        return "absent"
-    return "state %s" % instance_state(instance)
 
 
 def power_view(instance):
@@ -335,7 +322,7 @@ class ZomroInstanceModule(ZomroModuleMixin, VmopsModule):
             # Something else is in progress: let it settle (reads only), then decide.
             found = self.wait_for(lambda: self.client.get_instance(found["id"]),
                                   lambda inst: inst is None or instance_state(inst) not in TRANSITIONAL,
-                                  "Zomro instance %s to settle" % _label(found), describe=_describe)
+                                  "Zomro instance %s to settle" % instance_label(found))
             if found is None:
                 raise ApiError("Zomro instance %s disappeared" % ref, code="instance_not_found")
         return found
@@ -346,7 +333,7 @@ class ZomroInstanceModule(ZomroModuleMixin, VmopsModule):
         state = instance_state(current)
         wanted = self.params["state"]
         plan = Plan(before=power_view(current))
-        label = _label(current)
+        label = instance_label(current)
         _refuse_unknown(current, state, label)
         if state in ON_THE_WAY[wanted]:
             return plan  # already on its way; result() waits for it
@@ -385,9 +372,8 @@ class ZomroInstanceModule(ZomroModuleMixin, VmopsModule):
         elid = current["id"]
         return self.wait_for(lambda: self.client.get_instance(elid),
                              lambda inst: inst is not None and instance_state(inst) == goal,
-                             "Zomro instance %s to be %s" % (_label(current), goal),
-                             failed=lambda inst: inst is None or instance_state(inst) == "error",
-                             describe=_describe)
+                             "Zomro instance %s to be %s" % (instance_label(current), goal),
+                             failed=lambda inst: inst is None or instance_state(inst) == "error")
 
     # -- the result ----------------------------------------------------------
 

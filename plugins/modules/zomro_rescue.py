@@ -277,7 +277,7 @@ from ..module_utils.zomro import (
     ZONES,
     ZOMRO,
     ZomroModuleMixin,
-    instance_name,
+    instance_label,
     instance_state,
     instance_summary,
     rescue_image_summary,
@@ -285,19 +285,6 @@ from ..module_utils.zomro import (
 
 # A value made only of hex digits and dashes, long enough to be meant as a UUID.
 _UUID_LIKE_RE = re.compile(r"^[0-9a-fA-F-]{30,}$")
-
-
-def _label(instance):
-    name = instance_name(instance)
-    if name and name != instance.get("id"):
-        return "%s (id %s)" % (name, instance.get("id"))
-    return "id %s" % instance.get("id")
-
-
-def _describe(instance):
-    if instance is None:
-        return "absent"
-    return "rescue status %s" % instance_state(instance)
 
 
 def _folded(image, field):
@@ -348,12 +335,6 @@ class ZomroRescueModule(ZomroModuleMixin, VmopsModule):
     )
     module_kwargs = dict(required_if=[["state", "enabled", ["image"]]])
 
-    def __init__(self):
-        super(ZomroRescueModule, self).__init__()
-        self.image = None  # the resolved image UUID
-        self.zone = None
-        self.image_label = None
-
     # -- before any request ------------------------------------------------
 
     def validate(self):
@@ -381,23 +362,28 @@ class ZomroRescueModule(ZomroModuleMixin, VmopsModule):
         if found is None:
             raise ApiError("Zomro instance %r not found: give its id (elid) or server name" % ref,
                            code="instance_not_found", reason="no instance has that id or server name")
+        # Already on its way to the wanted state: wait for it (reads only) as if this run had asked.
+        goal = {"rescuing": "rescued", "unrescuing": "active"}.get(instance_state(found))
+        wanted = "enabled" if goal == "rescued" else "disabled"
+        if goal and self.params["state"] == wanted and self.params["wait"] and not self.check_mode:
+            found = self.settle(found, goal)
         return found
 
     def resolve_image(self, instance):
+        """``(image UUID, zone, label for the action)`` of the wanted rescue image."""
         ref = self.params["image"].strip()
         zone = self.params.get("zone")
         if zone and is_uuid(ref):
-            self.image, self.zone, self.image_label = ref.lower(), zone, ref.lower()
-            return
+            return ref.lower(), zone, ref.lower()
         images, dummy = self.client.rescue_images(instance["id"])
         entry = match_image(images, ref, zone)
         if not entry.get("depend") and not zone:
             raise ApiError("The rescue preview does not say which zone image %s is in; set zone" % entry.get("key"),
                            code="image_zone_unknown", reason="no $depend")
         summary = rescue_image_summary(entry)
-        self.image, self.zone = summary["id"], zone or summary["zone"]
-        self.image_label = "%s (%s, zone %s)" % (summary["name"], summary["id"], self.zone) \
-            if summary["name"] else summary["id"]
+        zone = zone or summary["zone"]
+        label = "%s (%s, zone %s)" % (summary["name"], summary["id"], zone) if summary["name"] else summary["id"]
+        return summary["id"], zone, label
 
     # -- planning ----------------------------------------------------------
 
@@ -409,15 +395,15 @@ class ZomroRescueModule(ZomroModuleMixin, VmopsModule):
                 return plan
             if status is None:
                 raise ApiError("Cannot enable rescue mode on Zomro instance %s: the API did not say its state "
-                               "(neither instance_status nor fotbo_status)" % _label(current),
+                               "(neither instance_status nor fotbo_status)" % instance_label(current),
                                code="invalid_state", reason="no instance_status")
             if status not in RESCUABLE:
                 raise ApiError("Cannot enable rescue mode on Zomro instance %s: its status is %s; rescue is possible "
-                               "only from active or stopped" % (_label(current), status),
+                               "only from active or stopped" % (instance_label(current), status),
                                code="invalid_state", reason="instance_status is %s" % status)
-            self.resolve_image(current)
-            plan.step("enable rescue mode with image %s" % self.image_label, self.enable, self.image, self.zone,
-                      changes=dict(enabled=True, image=self.image, zone=self.zone, status="rescuing"))
+            image, zone, label = self.resolve_image(current)
+            plan.step("enable rescue mode with image %s" % label, self.enable, image, zone,
+                      changes=dict(enabled=True, image=image, zone=zone, status="rescuing"))
             if self.params["wait"]:
                 plan.step("wait until the instance is rescued", self.settle, "rescued", changes=dict(status="rescued"))
         else:
@@ -428,15 +414,15 @@ class ZomroRescueModule(ZomroModuleMixin, VmopsModule):
                               changes=dict(status="active"))
             elif status == "rescuing":
                 raise ApiError("Cannot disable rescue mode on Zomro instance %s yet: it is still rescuing; run again "
-                               "once it is rescued" % _label(current),
+                               "once it is rescued" % instance_label(current),
                                code="invalid_state", reason="instance_status is rescuing")
             elif status is None:
                 raise ApiError("Cannot tell whether Zomro instance %s is in rescue mode: the API did not say its state "
-                               "(neither instance_status nor fotbo_status)" % _label(current),
+                               "(neither instance_status nor fotbo_status)" % instance_label(current),
                                code="invalid_state", reason="no instance_status")
             elif status == "booted_from_iso":
                 self.module.warn("Zomro instance %s is booted from an ISO image, which is not rescue mode; "
-                                 "nothing done" % _label(current))
+                                 "nothing done" % instance_label(current))
         return plan
 
     # -- the steps -----------------------------------------------------------
@@ -481,20 +467,14 @@ class ZomroRescueModule(ZomroModuleMixin, VmopsModule):
         return self.wait_for(lambda: self.client.get_instance(elid),
                              lambda inst: inst is not None and instance_state(inst) == goal,
                              "Zomro instance %s to be %s" % (elid, goal),
-                             failed=lambda inst: inst is None or instance_state(inst) == "error",
-                             describe=_describe)
+                             failed=lambda inst: inst is None or instance_state(inst) == "error")
 
     # -- the result ----------------------------------------------------------
 
     def result(self, current, plan):
-        status = instance_state(current)
-        if not plan.changed and self.params["wait"] and not self.check_mode:
-            # Already on its way to the wanted state: wait for it as if this run had asked.
-            goal = {"rescuing": "rescued", "unrescuing": "active"}.get(status)
-            wanted = "enabled" if goal == "rescued" else "disabled"
-            if goal and self.params["state"] == wanted:
-                current = self.settle(current, goal)
-        return {"rescue": rescue_view(current, self.image, self.zone), "instance": instance_summary(current)}
+        # The image and zone are known when this run enables rescue mode (the plan's enable step says them).
+        return {"rescue": rescue_view(current, plan.after.get("image"), plan.after.get("zone")),
+                "instance": instance_summary(current)}
 
 
 def main():

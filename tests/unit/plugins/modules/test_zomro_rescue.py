@@ -149,7 +149,6 @@ def make(state="enabled", image="Ubuntu 22.04", zone=None, instance="5203773", p
     mod.params = dict(instance=instance, state=state, image=image, zone=zone, rescue_password=password,
                       wait=True, wait_timeout=5, username="u", password="p", auth_token=None)
     mod._client = client or FakeClient()
-    mod.image = mod.zone = mod.image_label = None
     return mod
 
 
@@ -189,14 +188,16 @@ def test_plan_enable_from_wrong_state_fails(status):
 def test_plan_uuid_and_zone_skip_the_preview():
     mod = make(image=UBUNTU.upper(), zone="pub")
     plan = mod.plan(inst("active"))
-    assert plan.changed and mod.image == UBUNTU and mod.zone == "pub"
+    assert plan.changed and (plan.after["image"], plan.after["zone"]) == (UBUNTU, "pub")
+    assert plan.steps[0][1].args == (UBUNTU, "pub")  # the enable step carries them
     assert mod.client.preview_calls == 0
 
 
 def test_plan_uuid_without_zone_takes_the_zone_of_the_image():
     mod = make(image=OWN)
-    mod.plan(inst("active"))
-    assert (mod.image, mod.zone) == (OWN, "own")
+    plan = mod.plan(inst("active"))
+    assert (plan.after["image"], plan.after["zone"]) == (OWN, "own")
+    assert plan.steps[0][1].args == (OWN, "own")
     assert mod.client.preview_calls == 1
 
 
