@@ -148,6 +148,19 @@ def instance_label(item):
     return "id %s" % item.get("id")
 
 
+def instance_not_found(ref):
+    return ApiError("Zomro instance %r not found: give its id (elid) or server name" % ref,
+                    code="instance_not_found", reason="no instance has that id or server name")
+
+
+def check_instance_ref(ref):
+    """Refuse an ``instance`` option that cannot name an instance (before any request)."""
+    if ref is None or not ref.strip():
+        raise InvalidParameterError("instance must not be empty: give the instance id (elid) or server name")
+    if any(ord(c) < 32 or ord(c) == 127 for c in ref):
+        raise InvalidParameterError("instance must not contain control characters")
+
+
 def instance_summary(item):
     """An instance of ``func=instances`` (plain dict) as modules return it."""
     if item is None:
@@ -463,6 +476,13 @@ class ZomroClient(object):
             raise ApiError("Zomro instance name %r is ambiguous (ids: %s); use the id"
                            % (ref, ", ".join(str(m.get("id")) for m in matches)), code="ambiguous_name")
         return matches[0] if matches else None
+
+    def require_instance(self, ref):
+        """``find_instance``, or a failure saying how to name an instance."""
+        found = self.find_instance(ref)
+        if found is None:
+            raise instance_not_found(ref)
+        return found
 
     def rescue_images(self, elid):
         """The rescue preview: ``[{key (uuid), value (OS name), depend (zone)}]`` and the zones."""

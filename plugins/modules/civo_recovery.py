@@ -188,7 +188,7 @@ diff:
 """
 
 from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule
-from ..module_utils.civo import is_busy
+from ..module_utils.civo import CIVO, is_busy
 
 SETTLED = ("ACTIVE", "SHUTOFF")
 
@@ -236,7 +236,7 @@ def plan_recovery(requested, desired, reboot, force_reboot=False):
 
 
 class CivoRecovery(VmopsModule):
-    provider = "civo"
+    provider = CIVO
     resource_key = "recovery"
     argument_spec = dict(
         instance=dict(type="str", required=True),
@@ -247,9 +247,7 @@ class CivoRecovery(VmopsModule):
 
     def __init__(self):
         super(CivoRecovery, self).__init__()
-        self.instance = None
-        self.reboot_required = None
-        self.adopted = False
+        self.adopted = False  # set by the reboot step when a lost answer's reboot is adopted
 
     @property
     def desired(self):
@@ -261,13 +259,14 @@ class CivoRecovery(VmopsModule):
 
     def find(self):
         instance = self.client.require_instance(self.params["instance"])
-        self.instance = instance
         return summary(instance, self.client.get_recovery(instance["id"]))
+
+    def recovery_plan(self, requested):
+        return plan_recovery(requested, self.desired, self.params["reboot"], self.params["force_reboot"])
 
     def plan(self, current):
         plan = Plan(before=current)
-        steps, self.reboot_required, warning = plan_recovery(current["enabled"], self.desired, self.params["reboot"],
-                                                             self.params["force_reboot"])
+        steps, dummy, warning = self.recovery_plan(current["enabled"])
         if warning:
             self.module.warn(warning)
         for kind, description in steps:
@@ -282,15 +281,15 @@ class CivoRecovery(VmopsModule):
 
     # -- steps -------------------------------------------------------------
 
-    def instance_path(self, *rest):
-        return self.client.path("instances", (self.instance["id"], "instance id"), *rest)
+    def instance_path(self, current, *rest):
+        return self.client.path("instances", (current["instance_id"], "instance id"), *rest)
 
     def set_mode(self, current):
         try:
             if self.desired:
-                self.client.put(self.instance_path("recovery"))
+                self.client.put(self.instance_path(current, "recovery"))
             else:
-                self.client.delete(self.instance_path("recovery"))
+                self.client.delete(self.instance_path(current, "recovery"))
         except ApiError as exc:
             # A repeated PUT after a lost answer: the first one was applied.
             if not (self.desired and exc.code == "database_instance_already_in_rescue_state"):
@@ -306,7 +305,7 @@ class CivoRecovery(VmopsModule):
         and a busy instance proves nothing).  After an ambiguous failure the reboot counts as applied only
         when that settled instance is now rebooting; otherwise it is sent again.
         """
-        instance = self.client.require_instance(self.instance["id"])
+        instance = self.client.require_instance(current["instance_id"])
         if is_busy(instance):
             if not self.params["wait"]:
                 raise ApiError("Instance %s is %s; Civo reboots only a settled instance (run with wait=true to wait "
@@ -316,10 +315,10 @@ class CivoRecovery(VmopsModule):
             instance = self.wait_settled(instance)
 
         def send():
-            return self.client.post(self.instance_path("hard_reboots"), safe=False)
+            return self.client.post(self.instance_path(current, "hard_reboots"), safe=False)
 
         def applied():
-            found = self.client.get_instance(self.instance["id"])
+            found = self.client.get_instance(current["instance_id"])
             return found if is_busy(found) else None
 
         dummy, self.adopted = self.client.create_or_adopt(send, applied)
@@ -330,12 +329,11 @@ class CivoRecovery(VmopsModule):
     def wait_active(self, current):
         """Its own step: a failure while waiting still reports the mode change and the reboot."""
         instance = self.wait_for(
-            lambda: self.client.get_instance(self.instance["id"]),
+            lambda: self.client.get_instance(current["instance_id"]),
             lambda i: bool(i) and str(i.get("status")).upper() == "ACTIVE",
-            "instance %s to be ACTIVE in %s" % (self.instance.get("hostname") or self.instance["id"],
+            "instance %s to be ACTIVE in %s" % (current.get("hostname") or current["instance_id"],
                                                 mode_word(self.desired)),
             failed=lambda i: i is None)
-        self.instance = instance
         current = dict(current)
         # The mode requested before this reboot is the one in effect after it.
         current.update(effective=self.desired, status=instance.get("status"))
@@ -349,8 +347,9 @@ class CivoRecovery(VmopsModule):
             failed=lambda i: i is None)
 
     def result(self, current, plan):
-        recovery = plan.after if self.check_mode else current
-        return {"recovery": recovery, "reboot_required": self.reboot_required, "adopted": self.adopted}
+        recovery = plan.after if self.check_mode else current  # check mode: what the run would leave
+        dummy, reboot_required, dummy2 = self.recovery_plan(plan.before["enabled"])
+        return {"recovery": recovery, "reboot_required": reboot_required, "adopted": self.adopted}
 
 
 def main():

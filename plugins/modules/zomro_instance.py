@@ -217,15 +217,8 @@ failure:
 
 from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule
 from ..module_utils.zomro import (
-    INACTIVE_STATUS_CODES,
-    POWER_FUNCS,
-    TRANSITIONAL,
-    ZOMRO,
-    ZomroModuleMixin,
-    instance_label,
-    instance_state,
-    instance_summary,
-)
+    INACTIVE_STATUS_CODES, POWER_FUNCS, TRANSITIONAL, ZOMRO, ZomroModuleMixin, check_instance_ref, instance_label,
+    instance_state, instance_summary)
 
 # The state each ``state`` option ends in.
 GOAL = {"started": "active", "stopped": "stopped", "restarted": "active"}
@@ -300,11 +293,7 @@ class ZomroInstanceModule(ZomroModuleMixin, VmopsModule):
     # -- before any request ------------------------------------------------
 
     def validate(self):
-        ref = self.params["instance"]
-        if ref is None or not ref.strip():
-            raise InvalidParameterError("instance must not be empty: give the instance id (elid) or server name")
-        if any(ord(c) < 32 or ord(c) == 127 for c in ref):
-            raise InvalidParameterError("instance must not contain control characters")
+        check_instance_ref(self.params["instance"])
         if self.params["hard"] and self.params["state"] != "restarted":
             raise InvalidParameterError("hard=true is valid only with state=restarted")
 
@@ -312,10 +301,7 @@ class ZomroInstanceModule(ZomroModuleMixin, VmopsModule):
 
     def find(self):
         ref = self.params["instance"].strip()
-        found = self.client.find_instance(ref)
-        if found is None:
-            raise ApiError("Zomro instance %r not found: give its id (elid) or server name" % ref,
-                           code="instance_not_found", reason="no instance has that id or server name")
+        found = self.client.require_instance(ref)
         state = instance_state(found)
         wanted = self.params["state"]
         if state in TRANSITIONAL and state not in ON_THE_WAY[wanted] and self.params["wait"]:

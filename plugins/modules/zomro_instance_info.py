@@ -209,14 +209,8 @@ failure:
     object: badpassword
 """
 
-from ..module_utils.base import ApiError, InfoModule, InvalidParameterError
-from ..module_utils.zomro import (
-    ZOMRO,
-    ZomroModuleMixin,
-    instance_name,
-    instance_summary,
-    rescue_image_summary,
-)
+from ..module_utils.base import ApiError, InfoModule
+from ..module_utils.zomro import ZOMRO, ZomroModuleMixin, check_instance_ref, instance_name, instance_not_found, instance_summary, rescue_image_summary
 
 
 def select_instances(items, ref=None):
@@ -236,12 +230,8 @@ class ZomroInstanceInfoModule(ZomroModuleMixin, InfoModule):
     module_kwargs = dict(required_if=[["rescue_images", True, ["instance"]]])
 
     def validate(self):
-        ref = self.params.get("instance")
-        if ref is not None:
-            if not ref.strip():
-                raise InvalidParameterError("instance must not be empty: give the instance id (elid) or server name")
-            if any(ord(c) < 32 or ord(c) == 127 for c in ref):
-                raise InvalidParameterError("instance must not contain control characters")
+        if self.params.get("instance") is not None:
+            check_instance_ref(self.params["instance"])
 
     def gather(self):
         ref = self.params.get("instance")
@@ -250,8 +240,7 @@ class ZomroInstanceInfoModule(ZomroModuleMixin, InfoModule):
         result = {"instances": [instance_summary(i) for i in found]}
         if self.params["rescue_images"]:
             if not found:
-                raise ApiError("Zomro instance %r not found: give its id (elid) or server name" % ref,
-                               code="instance_not_found", reason="no instance has that id or server name")
+                raise instance_not_found(ref)
             if len(found) > 1:
                 raise ApiError("Zomro instance name %r is ambiguous (ids: %s); use the id"
                                % (ref, ", ".join(str(i.get("id")) for i in found)), code="ambiguous_name")

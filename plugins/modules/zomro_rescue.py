@@ -272,16 +272,8 @@ import re
 from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule
 from ..module_utils.util import is_uuid
 from ..module_utils.zomro import (
-    RESCUABLE,
-    RESCUE_ON,
-    ZONES,
-    ZOMRO,
-    ZomroModuleMixin,
-    instance_label,
-    instance_state,
-    instance_summary,
-    rescue_image_summary,
-)
+    RESCUABLE, RESCUE_ON, ZONES, ZOMRO, ZomroModuleMixin, check_instance_ref, instance_label, instance_state,
+    instance_summary, rescue_image_summary)
 
 # A value made only of hex digits and dashes, long enough to be meant as a UUID.
 _UUID_LIKE_RE = re.compile(r"^[0-9a-fA-F-]{30,}$")
@@ -338,11 +330,7 @@ class ZomroRescueModule(ZomroModuleMixin, VmopsModule):
     # -- before any request ------------------------------------------------
 
     def validate(self):
-        ref = self.params["instance"]
-        if ref is None or not ref.strip():
-            raise InvalidParameterError("instance must not be empty: give the instance id (elid) or server name")
-        if any(ord(c) < 32 or ord(c) == 127 for c in ref):
-            raise InvalidParameterError("instance must not contain control characters")
+        check_instance_ref(self.params["instance"])
         image = self.params.get("image")
         if image is not None:
             if not image.strip():
@@ -358,10 +346,7 @@ class ZomroRescueModule(ZomroModuleMixin, VmopsModule):
 
     def find(self):
         ref = self.params["instance"].strip()
-        found = self.client.find_instance(ref)
-        if found is None:
-            raise ApiError("Zomro instance %r not found: give its id (elid) or server name" % ref,
-                           code="instance_not_found", reason="no instance has that id or server name")
+        found = self.client.require_instance(ref)
         # Already on its way to the wanted state: wait for it (reads only) as if this run had asked.
         goal = {"rescuing": "rescued", "unrescuing": "active"}.get(instance_state(found))
         wanted = "enabled" if goal == "rescued" else "disabled"
