@@ -70,6 +70,23 @@ class Volumes(CivoApi):
     duplicate_codes = ("database_volume_duplicate_name",)
 
 
+class Snapshots(CivoApi):
+    """Civo's legacy account snapshots, named and addressed by name (``PUT/DELETE /v2/snapshots/:name``)."""
+
+    path, what, resource_key, list_key = "snapshots", "snapshot", "snapshot", "snapshots"
+    path_key = "name"
+    absent_codes = ("database_snapshot_not_found",)
+
+    def list_all(self):
+        return self.client.list_snapshots()  # says so when the account has no legacy snapshot API
+
+    def snapshot_path(self, name):
+        return self.client.path("snapshots", (name, "snapshot name"))
+
+    def delete_object(self, name, params=None):
+        self.client.delete_if_present(self.snapshot_path(name))
+
+
 class Sizes(CivoApi):
     path, what, list_key = "sizes", "size", "sizes"
 

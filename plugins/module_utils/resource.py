@@ -65,11 +65,12 @@ class Field(object):
     ``key``); ``create``: sent in the create body; ``required``: needed to create; ``update``: the
     ``Update`` that changes it in place; ``immutable``: a different value is refused (``hint`` tells
     what to do instead); ``normalize(value)``: the comparable form of a value (wanted and current);
-    ``resolve(module, value, current_value)``: the API value of an option (a name to an id...).
+    ``resolve(module, value, current_value)``: the API value of an option (a name to an id...);
+    ``compare``: False for a field only sent at create (an existing object is never compared on it).
     """
 
     def __init__(self, option, key=None, body=None, create=True, required=False, update=None,
-                 immutable=False, hint=None, normalize=None, resolve=None):
+                 immutable=False, hint=None, normalize=None, resolve=None, compare=True):
         self.option = option
         self.key = key or option
         self.body = body or self.key
@@ -80,6 +81,7 @@ class Field(object):
         self.hint = hint
         self.normalize = normalize or (lambda value: value)
         self.resolve = resolve
+        self.compare = compare
 
 
 def resource_spec(name="name", name_aliases=None, states=("present", "absent"), **options):
@@ -111,6 +113,8 @@ class ResourceApi(object):
     what = "resource"
     #: the API field that holds the name
     name_key = "name"
+    #: the field that names an object in its path (``/v2/sshkeys/:id``)
+    path_key = "id"
     #: lists are ``{page, per_page, pages, items}`` (else a bare array)
     paged = False
     #: ``GET path/:id`` exists (else an id is looked up in the list)
@@ -276,7 +280,7 @@ class ResourceModule(ResourceApi, VmopsModule):
         if current is None:
             body = self.create_body()
             plan = Plan(before={}, after=self.created_summary(body))
-            plan.step("create %s" % self.label(), self.create, body)
+            plan.step(self.describe_create(body), self.create, body)
         else:
             plan = Plan(before=self.summary(current))
             self.refuse_immutable(current)
@@ -306,6 +310,10 @@ class ResourceModule(ResourceApi, VmopsModule):
 
     def plan_delete(self, plan, current):
         plan.step("delete %s" % self.label(current), self.delete)
+
+    def describe_create(self, body):
+        """The action of a create (``create SSH key 'web'``)."""
+        return "create %s" % self.label()
 
     def create_body(self):
         body = {}
@@ -338,7 +346,7 @@ class ResourceModule(ResourceApi, VmopsModule):
         """``[(field, current normalised, wanted normalised, wanted value)]`` for fields that differ."""
         out = []
         for field in self.fields:
-            wanted = self.wanted_value(field, current)
+            wanted = self.wanted_value(field, current) if field.compare else None
             if wanted is None:
                 continue
             have, want = field.normalize(current.get(field.key)), field.normalize(wanted)
@@ -435,7 +443,7 @@ class ResourceModule(ResourceApi, VmopsModule):
         return new
 
     def delete(self, current):
-        self.delete_object(current["id"])
+        self.delete_object(current[self.path_key])
         return None
 
 

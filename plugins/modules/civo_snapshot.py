@@ -83,7 +83,8 @@ options:
     default: false
 notes:
   - With O(wait=true) the module waits until the snapshot is V(complete), also when an existing snapshot is still
-    being taken.
+    being taken. After a take or retake the wait is a step of its own, listed in RV(actions) (a failed wait still
+    reports the snapshot taken, with RV(changed=true)); waiting for an earlier run's snapshot changes nothing.
   - Check mode sends no request that changes anything; C(--diff) shows the snapshot before and after.
 seealso:
   - module: vmops.cloud.civo_snapshot_info
@@ -202,7 +203,8 @@ actions:
   returned: always
   type: list
   elements: str
-  sample: ["take snapshot web1-before-upgrade of instance 44aab548-61ca-11e5-860e-5cf9389be614"]
+  sample: ["take snapshot web1-before-upgrade of instance 44aab548-61ca-11e5-860e-5cf9389be614",
+           "wait for snapshot web1-before-upgrade to be complete"]
 diff:
   description: The snapshot before and after (name, instance_id, safe, cron_timing, status), with C(--diff).
   returned: when diff mode is on
@@ -226,24 +228,18 @@ diff:
       status: complete
 """
 
-from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule
+from ..module_utils.base import ApiError, InvalidParameterError, Plan
 from ..module_utils.civo import SNAPSHOT_COMPLETE, SNAPSHOT_FAILED, is_uuid, snapshot_state
+from ..module_utils.civo_resources import Snapshots
+from ..module_utils.resource import Field, ResourceModule
 from ..module_utils.util import path_segment
 
-DONE = SNAPSHOT_COMPLETE
-FAILED = SNAPSHOT_FAILED
 
-
-def summary(snap):
-    if not snap:
-        return {}
-    return {
-        "name": snap.get("name"),
-        "instance_id": snap.get("instance_id"),
-        "safe": snap.get("safe"),
-        "cron_timing": snap.get("cron_timing"),
-        "status": snapshot_state(snap, canonical=False),
-    }
+def instance_id(module, value, current=None):
+    """``Field.resolve``: the id of the instance given by id or hostname (no request when it is the snapshot's)."""
+    if current is not None and is_uuid(value) and value == current:
+        return value
+    return module.client.require_instance(value)["id"]
 
 
 def validate_cron(value):
@@ -254,23 +250,13 @@ def validate_cron(value):
                                     "(minute hour day-of-month month day-of-week), got %r" % value)
 
 
-def decide(snap, instance_id, force):
-    """What present means for an existing snapshot ``snap`` and the wanted instance.
-
-    Returns ``"create"``, ``"retake"``, ``"keep"`` or ``"conflict"``.
-    """
-    if snap is None:
-        return "create"
-    if force:
-        return "retake"
-    if snap.get("instance_id") == instance_id:
-        return "keep"
-    return "conflict"
-
-
-class CivoSnapshot(VmopsModule):
-    provider = "civo"
-    resource_key = "snapshot"
+class CivoSnapshot(Snapshots, ResourceModule):
+    waits = True
+    fields = (
+        Field("instance", key="instance_id", immutable=True, resolve=instance_id),
+        Field("safe", compare=False),          # how the snapshot is taken: an existing one is kept as it is
+        Field("cron_timing", compare=False),
+    )
     argument_spec = dict(
         name=dict(type="str", required=True),
         instance=dict(type="str"),
@@ -281,14 +267,9 @@ class CivoSnapshot(VmopsModule):
     )
     module_kwargs = dict(required_if=[("state", "present", ("instance",))])
 
-    def __init__(self):
-        super(CivoSnapshot, self).__init__()
-        self.adopted = False
-        self.instance_id = None
-
     def validate(self):
         path_segment(self.params["name"], "snapshot name")
-        if self.params["state"] == "present":
+        if self.state == "present":
             if not (self.params["instance"] or "").strip():
                 raise InvalidParameterError("instance must be an instance id or hostname")
             if self.params["cron_timing"] is not None and not self.params["cron_timing"].strip():
@@ -296,66 +277,76 @@ class CivoSnapshot(VmopsModule):
             validate_cron(self.params["cron_timing"])
 
     def find(self):
-        return self.client.find_snapshot(self.params["name"])
+        snap = super(CivoSnapshot, self).find()
+        if (snap is not None and self.state == "present" and self.params["wait"] and not self.check_mode
+                and not self.params["force"] and not snap.get("cron_timing") and snapshot_state(snap) != SNAPSHOT_COMPLETE):
+            snap = self.wait_complete(snap)  # reads only: an earlier run's snapshot is waited for as if this run took it
+        return snap
 
-    def resolve_instance(self, snap):
-        """The wanted instance's id; no request when it is the snapshot's own id."""
-        ref = self.params["instance"]
-        if snap is not None and is_uuid(ref) and snap.get("instance_id") == ref:
-            return ref
-        instance = self.client.require_instance(ref)
-        return instance["id"]
+    # -- the view and the plan ---------------------------------------------
+
+    def label(self, obj=None):
+        return "snapshot %s" % self.name  # the name is what addresses it
+
+    def summary(self, snap):
+        if not snap:
+            return {}
+        return {"name": snap.get("name"), "instance_id": snap.get("instance_id"), "safe": snap.get("safe"),
+                "cron_timing": snap.get("cron_timing"), "status": snapshot_state(snap, canonical=False)}
+
+    def created_summary(self, body):
+        waited = self.params["wait"] and not self.params["cron_timing"]
+        return dict(name=self.name, instance_id=body["instance_id"], safe=self.params["safe"],
+                    cron_timing=self.params["cron_timing"], status=SNAPSHOT_COMPLETE if waited else "new")
+
+    def describe_create(self, body, verb="take snapshot %s of instance %s"):
+        text = verb % (self.name, body["instance_id"])
+        return text + (" on schedule %s" % body["cron_timing"] if body.get("cron_timing") else "")
 
     def plan(self, current):
-        plan = Plan(before=summary(current))
-        name = self.params["name"]
-        if self.params["state"] == "absent":
-            if current is not None:
-                plan.after = {}
-                plan.add("delete snapshot %s" % name, self.delete)
-            return plan
-        self.instance_id = self.resolve_instance(current)
-        what = decide(current, self.instance_id, self.params["force"])
-        if what == "conflict":
+        if current is None or self.state == "absent" or not self.params["force"]:
+            return super(CivoSnapshot, self).plan(current)
+        body = self.create_body(current)
+        plan = Plan(before=self.summary(current), after=self.created_summary(body))
+        plan.step(self.describe_create(body, "retake snapshot %s of instance %s (replacing the existing one)"),
+                  self.take, body)
+        self.extra_steps(plan, current)
+        return plan
+
+    def create_body(self, current=None):
+        body = dict(instance_id=self.wanted_value(self.field("instance"), current),
+                    safe=self.params["safe"], name=self.name)
+        if self.params["cron_timing"]:
+            body["cron_timing"] = self.params["cron_timing"]
+        return body
+
+    def refuse_immutable(self, current):
+        wanted = self.wanted_value(self.field("instance"), current)
+        if wanted != current.get("instance_id"):
             raise ApiError("Snapshot %s already exists and is of instance %s, not %s; use force=true to retake it "
                            "from %s (the API replaces the old snapshot)"
-                           % (name, current.get("instance_id"), self.instance_id, self.params["instance"]),
+                           % (self.name, current.get("instance_id"), wanted, self.params["instance"]),
                            code="snapshot_of_other_instance", reason="name taken by another instance's snapshot")
-        if what == "keep":
-            return plan
-        after = dict(name=name, instance_id=self.instance_id, safe=self.params["safe"],
-                     cron_timing=self.params["cron_timing"], status="new")
-        if self.params["wait"] and not self.params["cron_timing"]:
-            after["status"] = DONE
-        if what == "create":
-            plan.after = after
-            description = "take snapshot %s of instance %s" % (name, self.instance_id)
-        else:
-            plan.after.update(after)
-            description = "retake snapshot %s of instance %s (replacing the existing one)" % (name, self.instance_id)
-        if self.params["cron_timing"]:
-            description += " on schedule %s" % self.params["cron_timing"]
-        plan.add(description, self.take)
-        return plan
+
+    def extra_steps(self, plan, current):
+        if plan.changed and self.state == "present" and self.params["wait"] and not self.params["cron_timing"]:
+            plan.step("wait for snapshot %s to be complete" % self.name, self.wait_complete)
 
     # -- steps -------------------------------------------------------------
 
-    def snapshot_path(self):
-        return self.client.path("snapshots", (self.params["name"], "snapshot name"))
+    def create(self, current, body):
+        return self.take(None, body)
 
-    def take(self, current):
-        old = current
-        data = dict(instance_id=self.instance_id, safe=self.params["safe"])
-        if self.params["cron_timing"]:
-            data["cron_timing"] = self.params["cron_timing"]
+    def take(self, current, body):
+        """PUT the snapshot: it overwrites, so a lost answer is looked for (a new snapshot), never re-sent blindly."""
+        old, data = current, dict((k, v) for k, v in body.items() if k != "name")
 
         def send():
-            # PUT overwrites: never repeated blindly (safe=False).
-            return self.client.put(self.snapshot_path(), data=data, safe=False)
+            return self.client.put(self.snapshot_path(self.name), data=data, safe=False)
 
         def find():
-            snap = self.client.find_snapshot(self.params["name"])
-            if snap is None or snap.get("instance_id") != self.instance_id:
+            snap = self.client.find_snapshot(self.name)
+            if snap is None or snap.get("instance_id") != data["instance_id"]:
                 return None
             if old is not None and snap.get("requested_at") == old.get("requested_at") \
                     and snapshot_state(snap) == snapshot_state(old):
@@ -369,34 +360,23 @@ class CivoSnapshot(VmopsModule):
             # taken): the desired state exists, so this run succeeds with it.
             if exc.status != 409 or old is not None:
                 raise
-            snap = self.client.find_snapshot(self.params["name"])
-            if snap is None or snap.get("instance_id") != self.instance_id:
+            snap = find()
+            if snap is None:
                 raise
             self.module.warn("Another run took snapshot %s of instance %s at the same time; using it"
-                             % (self.params["name"], self.instance_id))
+                             % (self.name, data["instance_id"]))
             self.adopted = True
         return snap
 
-    def delete(self, current):
-        self.client.delete_if_present(self.snapshot_path())
-        return None
-
-    # -- result ------------------------------------------------------------
-
     def wait_complete(self, snap):
-        name = self.params["name"]
+        """Its own step after a take (a failed wait still reports the snapshot taken)."""
+        if snapshot_state(snap) == SNAPSHOT_COMPLETE:
+            return snap
         return self.wait_for(
-            lambda: self.client.find_snapshot(name),
-            lambda s: snapshot_state(s) == DONE,
-            "snapshot %s to be complete" % name,
-            failed=lambda s: s is None or snapshot_state(s) in FAILED)
-
-    def result(self, current, plan):
-        snap = current
-        if (snap is not None and self.params["state"] == "present" and self.params["wait"] and not self.check_mode
-                and not snap.get("cron_timing") and snapshot_state(snap) != DONE):
-            snap = self.wait_complete(snap)
-        return {"snapshot": snap, "adopted": self.adopted}
+            lambda: self.client.find_snapshot(self.name),
+            lambda s: snapshot_state(s) == SNAPSHOT_COMPLETE,
+            "snapshot %s to be complete" % self.name,
+            failed=lambda s: s is None or snapshot_state(s) in SNAPSHOT_FAILED)
 
 
 def main():

@@ -150,16 +150,13 @@ snapshots:
       completed_at: null
 """
 
-from ..module_utils.base import InfoModule
 from ..module_utils.civo import is_uuid
+from ..module_utils.civo_resources import Snapshots
+from ..module_utils.resource import ResourceInfoModule
 
 
-class CivoSnapshotInfo(InfoModule):
-    provider = "civo"
-    argument_spec = dict(
-        name=dict(type="str"),
-        instance=dict(type="str"),
-    )
+class CivoSnapshotInfo(Snapshots, ResourceInfoModule):
+    argument_spec = dict(name=dict(type="str"), instance=dict(type="str"))
 
     def instance_id(self):
         ref = self.params["instance"]
@@ -168,14 +165,11 @@ class CivoSnapshotInfo(InfoModule):
         instance = self.client.find_instance(ref)
         return instance["id"] if instance else None
 
-    def gather(self):
-        snapshots = self.client.list_snapshots()
-        if self.params["name"] is not None:
-            snapshots = [s for s in snapshots if s.get("name") == self.params["name"]]
-        if self.params["instance"] is not None and snapshots:
-            wanted = self.instance_id()
-            snapshots = [s for s in snapshots if wanted is not None and s.get("instance_id") == wanted]
-        return {"snapshots": snapshots}
+    def select(self, items):
+        if self.params["instance"] is None or not items:
+            return items
+        wanted = self.instance_id()
+        return [s for s in items if wanted is not None and s.get("instance_id") == wanted]
 
 
 def main():

@@ -34,7 +34,9 @@ def test_take_check_diff_apply_and_rerun(emulator):
     a, dummy = seed(emulator)
 
     res = ok(snapshot(emulator, check=True, diff=True, name="nightly", instance=a))
-    assert res["changed"] is True and res["actions"] == ["take snapshot nightly of instance %s" % a]
+    # the wait is a step of its own, listed in actions (issue 15)
+    assert res["changed"] is True and res["actions"] == ["take snapshot nightly of instance %s" % a,
+                                                         "wait for snapshot nightly to be complete"]
     assert res["diff"]["before"] == {}
     assert res["diff"]["after"] == dict(name="nightly", instance_id=a, safe=False, cron_timing=None, status="complete")
     assert emulator.mutating() == []

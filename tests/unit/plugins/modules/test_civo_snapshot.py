@@ -9,11 +9,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.vmops.cloud.plugins.modules.civo_snapshot import (
-    CivoSnapshot,
-    decide,
-    validate_cron,
-)
+from ansible_collections.vmops.cloud.plugins.modules.civo_snapshot import CivoSnapshot, validate_cron
 from ansible_collections.vmops.cloud.plugins.module_utils.civo import snapshot_state
 from ansible_collections.vmops.cloud.plugins.module_utils._http import InvalidParameterError
 from ansible_collections.vmops.cloud.plugins.modules.civo_snapshot_info import CivoSnapshotInfo
@@ -56,8 +52,18 @@ def test_snapshot_status_accepts_both_shapes(obj, expected, canonical):
     (snap(), B, False, "conflict"),
     (snap(), B, True, "retake"),
 ])
-def test_decide(existing, instance_id, force, expected):
-    assert decide(existing, instance_id, force) == expected
+def test_what_present_means(monkeypatch, existing, instance_id, force, expected):
+    """Take, keep, retake (force) or refuse (another instance's snapshot of that name), as the layer plans it."""
+    client = FakeCivo(instances(), snapshots=[existing] if existing else [])
+    client.answers[("PUT", PUT)] = lambda data: snap(instance_id=data["instance_id"], requested_at="2016-01-01")
+    result = run(CivoSnapshot, client, dict(name="nightly", instance=instance_id, force=force, wait=False),
+                 monkeypatch=monkeypatch)
+    outcome = {"take": "create", "retake": "retake"}.get(result.get("actions", [""])[0].split(" ")[0]) \
+        if result.get("changed") else ("conflict" if result.get("failed") else "keep")
+    assert outcome == expected, result
+    assert len(client.mutations) == (1 if expected in ("create", "retake") else 0)
+    if expected == "conflict":
+        assert result["failure"]["code"] == "snapshot_of_other_instance"
 
 
 @pytest.mark.parametrize("value", ["0 3 * * 1", "*/5 * * * *", None])
@@ -90,8 +96,10 @@ def test_create_sends_put_not_safe_and_returns_snapshot(monkeypatch):
     client = FakeCivo(instances())
     client.answers[("PUT", PUT)] = lambda data: snap(status="complete", safe=data["safe"])
     result = run(CivoSnapshot, client, dict(name="nightly", instance=A, safe=True), monkeypatch=monkeypatch)
-    assert result["changed"] is True
-    assert result["actions"] == ["take snapshot nightly of instance %s" % A]
+    assert result["changed"] is True and "failed" not in result, result
+    # the wait is a step of its own (issue 15); the PUT's answer is already complete, so it asks nothing more
+    assert result["actions"] == ["take snapshot nightly of instance %s" % A, "wait for snapshot nightly to be complete"]
+    assert client.calls[-1][0] == "PUT"
     assert client.mutations == [("PUT", PUT, {"instance_id": A, "safe": True})]
     assert result["snapshot"]["safe"] is True
     assert result["diff"]["before"] == {}
@@ -201,3 +209,37 @@ def test_info_filters(monkeypatch):
     assert [s["name"] for s in result["snapshots"]] == ["other"]
     result = run(CivoSnapshotInfo, client, dict(instance="ghost"), monkeypatch=monkeypatch)
     assert result["snapshots"] == []
+
+
+def test_a_failed_wait_after_the_take_still_reports_the_snapshot(monkeypatch):
+    client = FakeCivo(instances())
+    client.answers[("PUT", PUT)] = lambda data: snap(status="new")
+    client.on_send[("PUT", PUT)] = lambda data: client.snapshots.append(snap(status="failed"))
+    result = run(CivoSnapshot, client, dict(name="nightly", instance=A), monkeypatch=monkeypatch)
+    assert result["failed"] is True and result["changed"] is True
+    assert result["actions"] == ["take snapshot nightly of instance %s" % A]
+    assert result["failed_action"] == "wait for snapshot nightly to be complete"
+    assert result["snapshot"]["name"] == "nightly" and len(client.mutations) == 1
+
+
+def test_without_wait_nothing_is_waited_for(monkeypatch):
+    client = FakeCivo(instances())
+    client.answers[("PUT", PUT)] = lambda data: snap(status="new")
+    result = run(CivoSnapshot, client, dict(name="nightly", instance=A, wait=False), monkeypatch=monkeypatch)
+    assert result["changed"] is True and result["actions"] == ["take snapshot nightly of instance %s" % A]
+    assert result["snapshot"]["status"] == "new" and client.calls[-1][0] == "PUT"
+
+
+def test_an_earlier_runs_pending_snapshot_is_waited_for_without_a_change(monkeypatch):
+    client = FakeCivo(instances(), snapshots=[snap(status="in-progress")])
+    reads = []
+
+    def list_snapshots():
+        reads.append(1)
+        if len(reads) > 1:
+            client.snapshots[0]["status"] = "complete"
+        return list(client.snapshots)
+    monkeypatch.setattr(client, "list_snapshots", list_snapshots)
+    result = run(CivoSnapshot, client, dict(name="nightly", instance=A), monkeypatch=monkeypatch)
+    assert result["changed"] is False and result["actions"] == [] and result["snapshot"]["status"] == "complete"
+    assert client.mutations == []
