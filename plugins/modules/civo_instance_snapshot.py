@@ -90,7 +90,8 @@ options:
     default: false
 notes:
   - With O(wait=true) a new snapshot is waited for until it is V(Complete); a restore until the restored instance is
-    V(ACTIVE). A snapshot that is still V(Pending) is waited for before it is restored.
+    V(ACTIVE). A snapshot that is still V(Pending) is waited for before it is restored, and with O(state=present) an
+    existing one (taken by an earlier run) is waited for too; that wait changes nothing and is not in RV(actions).
   - Check mode sends no request that changes anything; C(--diff) shows the snapshot (or the restore) before and after.
 seealso:
   - module: vmops.cloud.civo_instance_snapshot_info
@@ -323,9 +324,10 @@ diff:
   sample:
     before: {}
     after:
+      id: null
       name: web1-before-upgrade
       description: Taken before the 2.0 upgrade
-      state: present
+      state: Complete
 """
 
 import re
