@@ -17,7 +17,7 @@ from ansible_collections.vmops.cloud.plugins.modules.civo_instance_snapshot impo
 )
 from ansible_collections.vmops.cloud.plugins.module_utils._http import InvalidParameterError
 from ansible_collections.vmops.cloud.plugins.modules.civo_instance_snapshot_info import CivoInstanceSnapshotInfo
-from ansible_collections.vmops.cloud.tests.unit.plugins.modules._civo_harness import FakeCivo, run
+from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeCivo, run
 
 IID = "4a07ac84-70f8-11e5-8fe9-5cf9389be614"
 SID = "8e1bd5c6-1f4a-4e0c-a0d6-1b0a3f0e3f55"
