@@ -317,7 +317,7 @@ def test_an_earlier_runs_pending_snapshot_is_waited_for_before_the_plan(monkeypa
 
 
 def test_result_reads_only_the_current_object(monkeypatch):
-    from ansible_collections.vmops.cloud.tests.unit.plugins.modules._civo_harness import make
+    from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import make_module as make
     fake = client(snaps=[isnap(state="Pending")])
     mod = make(CivoInstanceSnapshot, fake, dict(instance=IID, name="before-upgrade"), monkeypatch=monkeypatch)
     current = {"instance_id": IID, "snapshot": isnap(state="Pending"), "adopted": True, "deleted_duplicate": "s9"}
