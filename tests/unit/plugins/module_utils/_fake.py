@@ -522,6 +522,141 @@ class FakeCivo(object):
         return [c for c in self.calls if c[0] in ("PUT", "POST", "DELETE")]
 
 
+class FakeTransport(object):
+    """Stands in for ``_http.Transport`` under a client whose ``request`` is answered in memory."""
+
+    retries = 2
+
+    def __init__(self):
+        self.session = type("Session", (), {"headers": {}})()
+        self.sleep = lambda seconds: None
+        self.request_count = 0
+
+
+class Request(tuple):
+    """One request a ``FakeCivoApi`` answered: ``(method, path, data)``, with its query as ``.params``."""
+
+    def __new__(cls, method, path, data=None, params=None):
+        obj = super(Request, cls).__new__(cls, (method, path, data))
+        obj.params = dict(params or {})
+        return obj
+
+
+NEW_INSTANCE_ID = "99999999-8e10-4019-9cc0-448451d16157"
+
+
+class FakeCivoApi(CivoClient):
+    """The real ``CivoClient`` with ``request`` answered by an in-memory Civo API; every request is recorded.
+
+    ``instances``: the account's instances; ``lists``: what ``GET /v2/<name>`` answers for the catalogues
+    (``sizes``, ``disk_images``, ``networks``, ``firewalls``, ``sshkeys``); ``ips``: the reserved IPs
+    (``/v2/ips``; without them that path is unexpected); ``template``: the instance a create starts from;
+    ``post``: exceptions the next creates raise; ``per_page``: page the instance list (honouring ``page``
+    and ``tags``); ``read_only``: any changing request fails the test; ``lose=(method, path_end)``: the
+    answer to the first such request is lost (``applied``: the server applied it first, and then the
+    instance's status becomes ``status_after`` when given).  ``.requests`` are ``Request`` tuples,
+    ``.mutating`` the changing ones, ``.safe_flags`` the ``safe`` flag of each changing request.
+    """
+
+    def __init__(self, instances=(), lists=None, ips=None, template=None, post=None, per_page=None,
+                 read_only=False, lose=None, applied=True, status_after=None):
+        super(FakeCivoApi, self).__init__(api_key="k", api_url="https://api.example.test", transport=FakeTransport())
+        self.instances = dict((i["id"], copy.deepcopy(i)) for i in instances)
+        self.lists = lists or {}
+        self.ips = ips
+        self.template = template or {}
+        self.post_answers = list(post or [])
+        self.per_page = per_page
+        self.read_only = read_only
+        self.lose = lose
+        self.applied = applied
+        self.status_after = status_after
+        self.requests = []
+        self.safe_flags = []
+
+    @property
+    def mutating(self):
+        return [r for r in self.requests if r[0] != "GET"]
+
+    def request(self, method, path, params=None, data=None, safe=None, region=True, check=None):
+        if self.read_only:
+            assert method == "GET", "a read-only test sent %s %s" % (method, path)
+        if method != "GET":
+            self.safe_flags.append(safe)
+        if self.lose and method == self.lose[0] and path.endswith(self.lose[1]):
+            self.lose = None
+            if self.applied:
+                self._answer(method, path, params, data)
+                if self.status_after:
+                    self.instances[path.split("/")[3]]["status"] = self.status_after
+            else:
+                self.requests.append(Request(method, path, data, params))
+            raise AmbiguousRequestError("%s %s: the connection failed after the request was sent" % (method, path),
+                                        code="connection_error")
+        return self._answer(method, path, params, data)
+
+    def _answer(self, method, path, params, data):
+        self.requests.append(Request(method, path, data, params))
+        parts = path.split("/")[2:]
+        if method == "GET" and parts[0] in self.lists:
+            return copy.deepcopy(self.lists[parts[0]])
+        if parts == ["ips"] and self.ips is not None:
+            return {"page": 1, "per_page": 100, "pages": 1, "items": copy.deepcopy(self.ips)}
+        if method == "GET" and parts == ["instances"]:
+            return self._instance_page(params or {})
+        if parts[0] == "instances" and len(parts) >= 2:
+            return self._instance_request(method, parts, data)
+        if method == "POST" and parts == ["instances"]:
+            return self._create(data)
+        raise AssertionError("unexpected request %s %s" % (method, path))
+
+    def _instance_page(self, params):
+        wanted = set((params.get("tags") or "").split())
+        items = [i for i in self.instances.values() if wanted.issubset(i.get("tags") or [])]
+        if self.per_page is None:
+            return {"page": 1, "per_page": len(items), "pages": 1, "items": copy.deepcopy(items)}
+        page = params["page"]
+        pages = max(1, (len(items) + self.per_page - 1) // self.per_page)
+        chunk = items[(page - 1) * self.per_page: page * self.per_page]
+        return {"page": page, "per_page": self.per_page, "pages": pages, "items": copy.deepcopy(chunk)}
+
+    def _instance_request(self, method, parts, data):
+        obj = self.instances.get(parts[1])
+        if obj is None:
+            raise ApiError("not found", status=404, code="database_instance_not_found")
+        if method == "GET" and len(parts) == 2:
+            return copy.deepcopy(obj)
+        if method == "DELETE":
+            del self.instances[parts[1]]
+            return {"result": "success"}
+        if method == "PUT" and len(parts) == 2:
+            obj.update(hostname=data["hostname"], reverse_dns=data["reverse_dns"],
+                       notes="" if data.get("notes_delete") == "true" else data["notes"])
+            return {"result": "success"}
+        action = parts[2] if len(parts) > 2 else None
+        if action == "tags":
+            obj["tags"] = (data or {}).get("tags", "").split()
+        elif action == "stop":
+            obj["status"] = "SHUTOFF"
+        elif action in ("start", "hard_reboots", "soft_reboots"):
+            obj["status"] = "ACTIVE"
+        elif action == "resize":
+            obj["size"] = data["size"]
+        elif action == "firewall":
+            obj["firewall_id"] = data["firewall_id"]
+            return copy.deepcopy(obj)
+        return {"result": "success"}
+
+    def _create(self, data):
+        if self.post_answers:
+            raise self.post_answers.pop(0)
+        created = copy.deepcopy(self.template)
+        created.update(id=NEW_INSTANCE_ID, hostname=data["hostname"], size=data["size"], status="BUILDING",
+                       initial_password="s3cret")
+        self.instances[created["id"]] = created
+        return copy.deepcopy(created)
+
+
 # -- providers: Zomro ------------------------------------------------------------
 
 class FakeZomro(object):
