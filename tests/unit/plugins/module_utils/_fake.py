@@ -425,6 +425,10 @@ class FakeCivo(object):
 
     Mutating requests (``put``/``post``/``delete``) are in ``.mutations``; ``answers``, ``ambiguous`` and
     ``on_send`` (keyed by ``(method, path)``) script what they answer, a lost answer, and the server side.
+
+    Where a plugin builds its own client, monkeypatch ``fake.build`` over ``CivoClient``: each client built
+    is recorded in ``created`` (its keyword arguments); ``list_instances`` then answers ``regions[region]``
+    (or raises ``error``) and records ``(region, tags)`` in ``listings``.
     """
 
     region = "LON1"
@@ -432,8 +436,12 @@ class FakeCivo(object):
     settle_race = CivoClient.settle_race
     delete_if_present = CivoClient.delete_if_present
 
-    def __init__(self, instances=(), recovery=None, snapshots=(), isnaps=None):
+    def __init__(self, instances=(), recovery=None, snapshots=(), isnaps=None, regions=None):
         self.instances = dict((i["id"], copy.deepcopy(i)) for i in instances)
+        self.regions = dict(regions or {})
+        self.error = None
+        self.created = []
+        self.listings = []
         self.recovery = dict(recovery or {})
         self.snapshots = [copy.deepcopy(s) for s in snapshots]
         self.isnaps = copy.deepcopy(isnaps or {})
@@ -442,7 +450,19 @@ class FakeCivo(object):
         self.ambiguous = {}    # (method, path) -> how many times to raise AmbiguousRequestError
         self.on_send = {}      # (method, path) -> callable applied when the request "reaches" the server
 
+    def build(self, **kwargs):
+        """Stands in for ``CivoClient(**kwargs)``: records the arguments and answers as this fake, in that region."""
+        self.created.append(kwargs)
+        self.region = kwargs.get("region")
+        return self
+
     # -- reads -------------------------------------------------------------
+    def list_instances(self, tags=None):
+        self.listings.append((self.region, list(tags or [])))
+        if self.error is not None:
+            raise self.error
+        return [dict(i) for i in self.regions.get(self.region, [])]
+
     def get_instance(self, instance_id):
         self.calls.append(("get_instance", instance_id))
         inst = self.instances.get(instance_id)
@@ -665,6 +685,10 @@ class FakeZomro(object):
     ``item``: what ``get_instance`` answers (``reads``: the ``instance_status`` of successive reads);
     ``instances``: what ``list_instances`` answers; ``images``/``zones``: what ``rescue_images`` answers
     (the instance ids it was asked for are in ``previews``).
+
+    Where a plugin builds its own client, monkeypatch ``fake.build`` over ``ZomroClient``: each client built
+    is recorded in ``created``; its first request opens a session when no ``auth_token`` was given
+    (``session_id``), and ``list_instances`` raises ``error`` when set.
     """
 
     def __init__(self, item=None, reads=(), instances=(), images=(), zones=("pub", "own")):
@@ -675,6 +699,15 @@ class FakeZomro(object):
         self.zones = list(zones)
         self.previews = []
         self.calls = []
+        self.created = []
+        self.session_id = None
+        self.error = None
+
+    def build(self, **kwargs):
+        """Stands in for ``ZomroClient(**kwargs)``: records the arguments and answers as this fake."""
+        self.created.append(kwargs)
+        self.session_id = kwargs.get("auth_token")
+        return self
 
     def power(self, elid, action):
         self.calls.append(("power", elid, action))
@@ -690,6 +723,10 @@ class FakeZomro(object):
 
     def list_instances(self):
         self.calls.append(("list",))
+        if self.session_id is None:
+            self.session_id = "opened-session-0123456789"
+        if self.error is not None:
+            raise self.error
         return [dict(i) for i in self.instances]
 
     def rescue_images(self, elid):
