@@ -228,6 +228,47 @@ class FakeSession(object):
         return [c.method for c in self.calls]
 
 
+class Routes(object):
+    """A scripted HTTP API behind a ``FakeSession`` (``.session``): answers ``(method, path)`` from a table.
+
+    ``Routes({("GET", "/v2/x"): answer})`` or ``Routes(**{"GET /v2/x": answer})``; a request without a route
+    fails the test.  An answer is a list (each request takes the next, the last one repeats), a callable of
+    the ``Call``, ``(status, body)`` (a ``bytes``/``str`` body is sent as it is, anything else as JSON),
+    ``bytes`` (sent with 200) or a JSON value (sent with 200).  ``.calls``: ``(method, path)`` of each request.
+    """
+
+    def __init__(self, routes=None, **named):
+        self.routes = dict(routes or {})
+        self.routes.update((tuple(k.split(" ", 1)), v) for k, v in named.items())
+        self.session = FakeSession(handler=self)
+
+    def __call__(self, call):
+        key = (call.method, call.path)
+        if key not in self.routes:
+            raise AssertionError("unexpected request %s %s" % key)
+        answers = self.routes[key]
+        value = answers.pop(0) if isinstance(answers, list) and len(answers) > 1 else (
+            answers[0] if isinstance(answers, list) else answers)
+        if callable(value):
+            value = value(call)
+        if isinstance(value, tuple):
+            status, body = value
+            if isinstance(body, (bytes, str)):
+                return response(status, body)
+            return json_response(status, body)
+        if isinstance(value, bytes):
+            return response(200, value)
+        return json_response(200, value)
+
+    @property
+    def calls(self):
+        return [(c.method, c.path) for c in self.session.calls]
+
+    @property
+    def mutating(self):
+        return [c for c in self.calls if c[0] != "GET"]
+
+
 class Sleeps(object):
     """A ``sleep`` that records the pauses instead of sleeping."""
 
