@@ -133,7 +133,7 @@ def test_public_fields_drop_secrets_and_fill_region():
 
 def test_parse_builds_hosts_groups_and_prefixed_vars(tmp_path, fake):
     fake.regions = {"LON1": [instance("11111111-a", "web1.example.com", tags=["web", "prod-eu"]),
-                          instance("22222222-b", "db1.example.com", status="SHUTOFF", size="g3.large")]}
+                             instance("22222222-b", "db1.example.com", status="SHUTOFF", size="g3.large")]}
     inv = run(tmp_path, BASE)
     assert set(inv.hosts) == {"web1.example.com", "db1.example.com"}
     groups = dict((name, sorted(h.name for h in g.get_hosts())) for name, g in inv.groups.items())
@@ -180,7 +180,7 @@ def test_parse_regions_filters_prefix_and_connect_with(tmp_path, fake):
 
 def test_parse_duplicate_hostnames_across_regions(tmp_path, fake):
     fake.regions = {"LON1": [instance("aaaaaaaa-1", "web")],
-                 "FRA1": [instance("bbbbbbbb-2", "web", region="FRA1")]}
+                    "FRA1": [instance("bbbbbbbb-2", "web", region="FRA1")]}
     inv = run(tmp_path, BASE + "regions: [LON1, FRA1]\nconnect_with: hostname\n")
     assert set(inv.hosts) == {"web_aaaaaaaa", "web_bbbbbbbb"}
     assert inv.get_host("web_bbbbbbbb").vars["ansible_host"] == "web"
@@ -189,7 +189,7 @@ def test_parse_duplicate_hostnames_across_regions(tmp_path, fake):
 
 def test_parse_compose_groups_and_keyed_groups(tmp_path, fake):
     fake.regions = {"LON1": [instance("11111111-a", "a", ram_mb=8192, tags=["web"]),
-                          instance("22222222-b", "b", ram_mb=1024)]}
+                             instance("22222222-b", "b", ram_mb=1024)]}
     cfg = BASE + ("compose:\n  ansible_user: \"'admin'\"\n  mem_gb: civo_ram_mb // 1024\n"
                   "groups:\n  big: civo_ram_mb >= 8192\n"
                   "keyed_groups:\n  - key: civo_tags\n    prefix: tagged\n")
@@ -265,7 +265,7 @@ def _never_templated(value):
 def test_parse_marks_every_api_string_unsafe(tmp_path, fake):
     evil = "{{ lookup('pipe', 'id') }}"
     fake.regions = {"LON1": [instance("11111111-a", evil, tags=[evil], reverse_dns=evil, notes=evil,
-                                   nested={"deep": [evil, {"k": evil}]})]}
+                                      nested={"deep": [evil, {"k": evil}]})]}
     inv = run(tmp_path, BASE)
     (name,) = list(inv.hosts)
     assert name == evil and _never_templated(inv.get_host(name).name)
@@ -317,9 +317,9 @@ def test_cache_key_depends_on_key_url_and_scope_never_holds_the_key(tmp_path, fa
 
 def test_parse_hostnames_first_non_empty_wins_then_filters(tmp_path, fake):
     fake.regions = {"LON1": [instance("11111111-a", "a.example.com", reverse_dns="rdns-a.example.com", ram_mb=8192),
-                          instance("22222222-b", "b.example.com", reverse_dns="", ram_mb=8192),
-                          instance("33333333-c", "", reverse_dns="", ram_mb=8192),
-                          instance("44444444-d", "d.example.com", ram_mb=1024)]}
+                             instance("22222222-b", "b.example.com", reverse_dns="", ram_mb=8192),
+                             instance("33333333-c", "", reverse_dns="", ram_mb=8192),
+                             instance("44444444-d", "d.example.com", ram_mb=1024)]}
     cfg = BASE + ("hostnames:\n  - reverse_dns\n  - \"{{ civo_hostname | upper }}\"\n"
                   "filters:\n  - civo_ram_mb >= 4096\n")
     inv = run(tmp_path, cfg)

@@ -73,7 +73,7 @@ def groups_of(inv):
 
 def test_parse_groups_by_state_and_data_centre(tmp_path, fake):
     fake.instances = [elem(1, "web1", "Active "), elem(2, "db1", "stopped", field="fotbo_status", ip=""),
-                  elem(3, "r1", "rescued", datacentername="Germany"), elem(4, "", "active")]
+                      elem(3, "r1", "rescued", datacentername="Germany"), elem(4, "", "active")]
     inv = run(tmp_path, BASE)
     groups = groups_of(inv)
     assert groups["zomro"] == ["4", "db1", "r1", "web1"]

@@ -7,7 +7,8 @@
 Layer by layer (use the lowest one that lets the test say what it means):
 
 - ``FakeSession`` (with ``response``/``json_response``/... and the ``requests`` failures): stands in for
-  ``requests.Session`` under the real ``_http.Transport`` and the real clients.
+  ``requests.Session`` under the real ``_http.Transport`` and the real clients; ``Routes`` is a scripted
+  HTTP API (a route table) behind one.
 - ``FakeTransport``: stands in for ``_http.Transport`` under a real client whose ``request`` is answered
   in memory (``FakeCivoApi``).
 - ``FakeCivoApi``: the real ``CivoClient`` over an in-memory Civo API (instances, sizes, images, networks,
@@ -45,6 +46,10 @@ from urllib3.exceptions import (
     ProtocolError,
     ReadTimeoutError,
 )
+
+from ansible_collections.vmops.cloud.plugins.module_utils import base
+from ansible_collections.vmops.cloud.plugins.module_utils._http import AmbiguousRequestError, ApiError, create_or_adopt
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, instance_not_found, is_uuid
 
 
 # -- answers -------------------------------------------------------------------
@@ -415,8 +420,6 @@ def fake_module(params, check=False, diff=True):
 
 def make_module(cls, client, params, check=False, monkeypatch=None):
     """The module object, built by its real ``__init__`` over ``client`` (``monkeypatch`` is pytest's)."""
-    from ansible_collections.vmops.cloud.plugins.module_utils import base
-
     monkeypatch.setattr(base, "AnsibleModule", fake_module(params, check=check))
     mod = cls()
     mod._client = client
@@ -443,18 +446,6 @@ def bare_module(cls, params, client, module=None):
 
 
 # -- providers: Civo -------------------------------------------------------------
-
-from ansible_collections.vmops.cloud.plugins.module_utils._http import (  # noqa: E402
-    AmbiguousRequestError,
-    ApiError,
-    create_or_adopt,
-)
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import (  # noqa: E402
-    CivoClient,
-    instance_not_found,
-    is_uuid,
-)
-
 
 def not_found(what="instance"):
     """Civo's 404 for a missing ``what``."""

@@ -112,7 +112,7 @@ def thing(**extra):
 
 def test_updates_are_grouped_by_request_in_declaration_order(monkeypatch):
     api = Routes(**{"GET /v2/things/t1": thing(), "PUT /v2/things/t1": {"result": "success"},
-                 "PUT /v2/things/t1/resize": {"result": "success"}})
+                    "PUT /v2/things/t1/resize": {"result": "success"}})
     res = run(Thing, api, dict(id="t1", name="two", notes="m", size=2, zone="z1"), monkeypatch=monkeypatch)
     assert res["changed"] is True
     assert api.mutating == [("PUT", "/v2/things/t1"), ("PUT", "/v2/things/t1/resize")]
@@ -137,7 +137,7 @@ def test_a_younger_duplicate_made_by_this_run_is_deleted_and_the_oldest_adopted(
     older = sshkey("zzz-other", "web", created="2026-11-26T10:00:00Z")
     ours = sshkey("aaa-ours", "web", created="2026-11-26T10:00:01Z")
     api = Routes(**{"GET /v2/sshkeys": [[], [ours, older]], "POST /v2/sshkeys": {"result": "success", "id": "aaa-ours"},
-                 "DELETE /v2/sshkeys/aaa-ours": {"result": "success"}})
+                    "DELETE /v2/sshkeys/aaa-ours": {"result": "success"}})
     res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
     assert res["changed"] is True and res["ssh_key"]["id"] == "zzz-other"
     assert res["duplicates_deleted"] == ["aaa-ours"]
@@ -158,7 +158,7 @@ def test_same_created_at_breaks_the_tie_by_id(monkeypatch):
     ours = sshkey("b", "web", created="2026-11-26T10:00:00Z")
     other = sshkey("a", "web", created="2026-11-26T10:00:00Z")
     api = Routes(**{"GET /v2/sshkeys": [[], [ours, other]], "POST /v2/sshkeys": {"result": "success", "id": "b"},
-                 "DELETE /v2/sshkeys/b": {"result": "success"}})
+                    "DELETE /v2/sshkeys/b": {"result": "success"}})
     res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
     assert res["ssh_key"]["id"] == "a" and res["duplicates_deleted"] == ["b"]
 
@@ -166,7 +166,7 @@ def test_same_created_at_breaks_the_tie_by_id(monkeypatch):
 def test_adopting_another_runs_object_with_a_different_immutable_value_is_refused(monkeypatch):
     older = sshkey("a", "web", key=OTHER, created="2026-11-26T10:00:00Z")
     api = Routes(**{"GET /v2/sshkeys": [[], [older]],
-                 "POST /v2/sshkeys": (409, {"code": "database_ssh_key_duplicate_name", "reason": "taken"})})
+                    "POST /v2/sshkeys": (409, {"code": "database_ssh_key_duplicate_name", "reason": "taken"})})
     res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
     assert res["failed"] and res["failure"]["code"] == "immutable_field"
     assert api.mutating == [("POST", "/v2/sshkeys")]
@@ -175,7 +175,7 @@ def test_adopting_another_runs_object_with_a_different_immutable_value_is_refuse
 def test_a_taken_name_at_create_is_adopted(monkeypatch):
     older = sshkey("a", "web", created="2026-11-26T10:00:00Z")
     api = Routes(**{"GET /v2/sshkeys": [[], [older]],
-                 "POST /v2/sshkeys": (409, {"code": "database_ssh_key_duplicate_name", "reason": "taken"})})
+                    "POST /v2/sshkeys": (409, {"code": "database_ssh_key_duplicate_name", "reason": "taken"})})
     res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
     assert res["changed"] is True and res["adopted"] is True and res["ssh_key"]["id"] == "a"
 
@@ -208,7 +208,7 @@ def test_an_ambiguous_name_fails_with_the_ids(monkeypatch):
 
 def test_delete_takes_the_resources_own_404_as_done(monkeypatch):
     api = Routes(**{"GET /v2/sshkeys/a": sshkey("a", "web"),
-                 "DELETE /v2/sshkeys/a": (404, {"code": "database_ssh_key_not_found", "reason": "gone"})})
+                    "DELETE /v2/sshkeys/a": (404, {"code": "database_ssh_key_not_found", "reason": "gone"})})
     res = run(CivoSshKey, api, dict(id="a", state="absent"), monkeypatch=monkeypatch)
     assert res["changed"] is True and res["ssh_key"] is None
 
@@ -216,7 +216,7 @@ def test_delete_takes_the_resources_own_404_as_done(monkeypatch):
 @pytest.mark.parametrize("code", ["database_region_not_found", "route_not_found", None])
 def test_delete_fails_on_other_404s(monkeypatch, code):
     api = Routes(**{"GET /v2/sshkeys/a": sshkey("a", "web"),
-                 "DELETE /v2/sshkeys/a": (404, {"code": code, "reason": "no"})})
+                    "DELETE /v2/sshkeys/a": (404, {"code": code, "reason": "no"})})
     res = run(CivoSshKey, api, dict(id="a", state="absent"), monkeypatch=monkeypatch)
     assert res["failed"] is True and res["failure"]["status"] == 404
 
@@ -247,8 +247,8 @@ def test_info_reads_every_page_and_filters_by_name(monkeypatch):
 def test_an_adopted_object_is_updated_to_what_the_options_want(monkeypatch):
     older = thing(id="t0", notes="old", created_at="1")
     api = Routes(**{"GET /v2/things": [[], [older]],
-                 "POST /v2/things": (409, {"code": "database_thing_duplicate_name", "reason": "taken"}),
-                 "PUT /v2/things/t0": {"result": "success"}})
+                    "POST /v2/things": (409, {"code": "database_thing_duplicate_name", "reason": "taken"}),
+                    "PUT /v2/things/t0": {"result": "success"}})
     monkeypatch.setattr(Thing, "duplicate_codes", ("database_thing_duplicate_name",))
     res = run(Thing, api, dict(name="one", notes="new", zone="z1"), monkeypatch=monkeypatch)
     assert res["changed"] is True and res["adopted"] is True
