@@ -9,40 +9,24 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 import re
 
 import pytest
 
 from ansible import context
 from ansible.module_utils.common.collections import ImmutableDict
-from ansible.plugins.loader import callback_loader, init_plugin_loader
-from ansible.utils.collection_loader import AnsibleCollectionConfig
+from ansible.plugins.loader import callback_loader
 
-
-def _collections_root():
-    coll = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
-    parent = os.path.dirname(os.path.dirname(coll))
-    if os.path.basename(parent) == "ansible_collections":
-        return os.path.dirname(parent)
-    return os.path.join(coll, ".build", "collections")
-
-
-if AnsibleCollectionConfig.collection_finder is None:  # plain pytest; ansible-test units has one already
-    init_plugin_loader([_collections_root()])
-
-from ansible_collections.vmops.cloud.plugins.callback import changes  # noqa: E402
+from ansible_collections.vmops.cloud.plugins.callback import changes
 
 PASSWORD = "Sup3r-Secret-Pw-42"
 SCRIPT = "#!/bin/sh\necho top-secret-script-body\n"
 ENV_TOKEN = "env-civo-token-0123456789"
 UUID = "683913ec-8776-4881-ad00-2c635234a758"
 
-
 class FakeHost(object):
     def __init__(self, name):
         self.name = name
-
 
 class FakeTask(object):
     def __init__(self, action, name="a task", check_mode=None):
@@ -54,7 +38,6 @@ class FakeTask(object):
     def get_name(self):
         return self.name
 
-
 class Result(object):
     """A CallbackTaskResult as ansible-core 2.19+ passes it (public properties)."""
 
@@ -63,7 +46,6 @@ class Result(object):
         self.host = FakeHost(host)
         self.task = FakeTask(action, name, check_mode)
         self.task_fields = {} if check_mode is None else {"check_mode": check_mode}
-
 
 class OldResult(object):
     """A TaskResult as ansible-core 2.17 and 2.18 pass it (private attributes only)."""
@@ -74,7 +56,6 @@ class OldResult(object):
         self._task = FakeTask(action, name)
         self._task_fields = {}
 
-
 class FakeStats(object):
     def __init__(self, failures=0):
         self.processed = {"localhost": 1}
@@ -82,7 +63,6 @@ class FakeStats(object):
 
     def summarize(self, host):
         return dict(ok=3, changed=1, failures=self.failures, unreachable=0, skipped=0, rescued=0, ignored=0)
-
 
 class FakeDisplay(object):
     def __init__(self):
@@ -95,14 +75,12 @@ class FakeDisplay(object):
     def warning(self, msg, *args, **kwargs):
         self.warnings.append(msg)
 
-
 @pytest.fixture
 def mode(monkeypatch):
     def set_mode(check):
         monkeypatch.setattr(context, "CLIARGS", ImmutableDict(check=check, diff=True))
     set_mode(False)
     return set_mode
-
 
 @pytest.fixture
 def make(monkeypatch, tmp_path, mode):

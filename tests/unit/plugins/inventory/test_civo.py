@@ -8,33 +8,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
-
 import pytest
 
 from ansible.errors import AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
-from ansible.plugins.loader import init_plugin_loader, inventory_loader
-from ansible.utils.collection_loader import AnsibleCollectionConfig
+from ansible.plugins.loader import inventory_loader
 
-
-def _collections_root():
-    """The directory holding ``ansible_collections`` for this checkout or copy."""
-    # tests/unit/plugins/inventory/test_civo.py -> the collection root
-    coll = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
-    parent = os.path.dirname(os.path.dirname(coll))
-    if os.path.basename(parent) == "ansible_collections":
-        return os.path.dirname(parent)
-    return os.path.join(coll, ".build", "collections")
-
-
-if AnsibleCollectionConfig.collection_finder is None:  # plain pytest; ansible-test units has one already
-    init_plugin_loader([_collections_root()])
-
-from ansible_collections.vmops.cloud.plugins.inventory import civo as civo_inv  # noqa: E402
-from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError  # noqa: E402
-from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeCivo  # noqa: E402
+from ansible_collections.vmops.cloud.plugins.inventory import civo as civo_inv
+from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError
+from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeCivo
 
 
 def instance(ident, hostname, region="LON1", status="ACTIVE", tags=(), size="g3.small", **extra):

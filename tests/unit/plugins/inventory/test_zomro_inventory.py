@@ -8,33 +8,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
-
 import pytest
 
 from ansible.errors import AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
-from ansible.utils.collection_loader import AnsibleCollectionConfig
 
+from ansible.plugins.loader import inventory_loader
 
-def _collections_root():
-    coll = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
-    parent = os.path.dirname(os.path.dirname(coll))
-    if os.path.basename(parent) == "ansible_collections":
-        return os.path.dirname(parent)
-    return os.path.join(coll, ".build", "collections")
-
-
-if AnsibleCollectionConfig.collection_finder is None:  # plain pytest; ansible-test units has one already
-    from ansible.plugins.loader import init_plugin_loader
-    init_plugin_loader([_collections_root()])
-
-from ansible.plugins.loader import inventory_loader  # noqa: E402
-
-from ansible_collections.vmops.cloud.plugins.inventory import zomro as zomro_inv  # noqa: E402
-from ansible_collections.vmops.cloud.plugins.module_utils.zomro import ZomroError  # noqa: E402
-from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeZomro  # noqa: E402
+from ansible_collections.vmops.cloud.plugins.inventory import zomro as zomro_inv
+from ansible_collections.vmops.cloud.plugins.module_utils.zomro import ZomroError
+from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeZomro
 
 
 def elem(elid, servername, state="active", field="instance_status", ip="185.0.0.1", **extra):

@@ -13,26 +13,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
-import os
 
 import pytest
 
-from ansible.utils.collection_loader import AnsibleCollectionConfig
-
-
-def _collections_root():
-    coll = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
-    parent = os.path.dirname(os.path.dirname(coll))
-    if os.path.basename(parent) == "ansible_collections":
-        return os.path.dirname(parent)
-    return os.path.join(coll, ".build", "collections")
-
-
-if AnsibleCollectionConfig.collection_finder is None:  # plain pytest; ansible-test units has one already
-    from ansible.plugins.loader import init_plugin_loader
-    init_plugin_loader([_collections_root()])
-
-from ansible_collections.vmops.cloud.plugins.plugin_utils import _inventory as helper  # noqa: E402
+from ansible_collections.vmops.cloud.plugins.plugin_utils import _inventory as helper
 
 try:  # ansible-core 2.19 and later: data tagging
     from ansible.template import is_trusted_as_template, trust_as_template
