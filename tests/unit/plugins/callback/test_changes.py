@@ -24,9 +24,11 @@ SCRIPT = "#!/bin/sh\necho top-secret-script-body\n"
 ENV_TOKEN = "env-civo-token-0123456789"
 UUID = "683913ec-8776-4881-ad00-2c635234a758"
 
+
 class FakeHost(object):
     def __init__(self, name):
         self.name = name
+
 
 class FakeTask(object):
     def __init__(self, action, name="a task", check_mode=None):
@@ -38,6 +40,7 @@ class FakeTask(object):
     def get_name(self):
         return self.name
 
+
 class Result(object):
     """A CallbackTaskResult as ansible-core 2.19+ passes it (public properties)."""
 
@@ -46,6 +49,7 @@ class Result(object):
         self.host = FakeHost(host)
         self.task = FakeTask(action, name, check_mode)
         self.task_fields = {} if check_mode is None else {"check_mode": check_mode}
+
 
 class OldResult(object):
     """A TaskResult as ansible-core 2.17 and 2.18 pass it (private attributes only)."""
@@ -56,6 +60,7 @@ class OldResult(object):
         self._task = FakeTask(action, name)
         self._task_fields = {}
 
+
 class FakeStats(object):
     def __init__(self, failures=0):
         self.processed = {"localhost": 1}
@@ -63,6 +68,7 @@ class FakeStats(object):
 
     def summarize(self, host):
         return dict(ok=3, changed=1, failures=self.failures, unreachable=0, skipped=0, rescued=0, ignored=0)
+
 
 class FakeDisplay(object):
     def __init__(self):
@@ -75,12 +81,14 @@ class FakeDisplay(object):
     def warning(self, msg, *args, **kwargs):
         self.warnings.append(msg)
 
+
 @pytest.fixture
 def mode(monkeypatch):
     def set_mode(check):
         monkeypatch.setattr(context, "CLIARGS", ImmutableDict(check=check, diff=True))
     set_mode(False)
     return set_mode
+
 
 @pytest.fixture
 def make(monkeypatch, tmp_path, mode):
