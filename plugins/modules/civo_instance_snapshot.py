@@ -90,7 +90,8 @@ options:
     default: false
 notes:
   - With O(wait=true) a new snapshot is waited for until it is V(Complete); a restore until the restored instance is
-    V(ACTIVE). A snapshot that is still V(Pending) is waited for before it is restored.
+    V(ACTIVE). A snapshot that is still V(Pending) is waited for before it is restored, and with O(state=present) an
+    existing one (taken by an earlier run) is waited for too; that wait changes nothing and is not in RV(actions).
   - Check mode sends no request that changes anything; C(--diff) shows the snapshot (or the restore) before and after.
 seealso:
   - module: vmops.cloud.civo_instance_snapshot_info
@@ -323,15 +324,17 @@ diff:
   sample:
     before: {}
     after:
+      id: null
       name: web1-before-upgrade
       description: Taken before the 2.0 upgrade
-      state: present
+      state: Complete
 """
 
 import re
 
 from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule
 from ..module_utils.civo import (
+    CIVO,
     SNAPSHOT_COMPLETE as COMPLETE,
     SNAPSHOT_FAILED as FAILED,
     SNAPSHOT_PENDING as PENDING,
@@ -389,7 +392,10 @@ def plan_present(snap, params):
 
 
 class CivoInstanceSnapshot(RestoreSteps, VmopsModule):
-    provider = "civo"
+    """The current object of a run is ``{"instance_id", "snapshot"}``; steps return it with what they learnt
+    (``adopted``, ``deleted_duplicate``, and for a restore ``restore`` and the ``instance`` restored to)."""
+
+    provider = CIVO
     resource_key = "snapshot"
     argument_spec = dict(
         instance=dict(type="str", required=True),
@@ -402,14 +408,6 @@ class CivoInstanceSnapshot(RestoreSteps, VmopsModule):
         overwrite_existing=dict(type="bool", default=False),
     )
     module_kwargs = dict(required_one_of=[("name", "id")])
-
-    def __init__(self):
-        super(CivoInstanceSnapshot, self).__init__()
-        self.instance_id = None
-        self.adopted = False
-        self.restore = None
-        self.target = None
-        self.deleted_duplicate = None
 
     def validate(self):
         validate_params(self.params)
@@ -425,7 +423,8 @@ class CivoInstanceSnapshot(RestoreSteps, VmopsModule):
                 return snap
         return None
 
-    def find(self):
+    def locate(self):
+        """``(instance_id, snapshot)``; the instance id is ``None`` only for state=absent of a missing instance."""
         ref = self.params["instance"]
         looked_on = None
         if is_uuid(ref):
@@ -437,60 +436,67 @@ class CivoInstanceSnapshot(RestoreSteps, VmopsModule):
                     raise
             else:
                 if snap is not None or self.params["id"] is None:
-                    # Found, or the list answered: the instance exists.
-                    self.instance_id = ref
-                    return snap
+                    return ref, snap  # found, or the list answered: the instance exists
                 looked_on = ref  # 404: the snapshot or the instance is missing
         instance = self.client.find_instance(ref)
         if instance is None:
             if self.params["state"] == "absent":
-                return None  # an instance's snapshots go with it
+                return None, None  # an instance's snapshots go with it
             raise instance_not_found(ref, self.client.region)
-        self.instance_id = instance["id"]
         if instance["id"] == looked_on:
-            return None
-        return self.lookup(instance["id"])
+            return looked_on, None
+        return instance["id"], self.lookup(instance["id"])
+
+    def find(self):
+        instance_id, snap = self.locate()
+        current = {"instance_id": instance_id, "snapshot": snap}
+        if self.params["state"] == "restored":
+            return self.find_restore(current)
+        if (snap is not None and self.params["state"] == "present" and self.params["wait"]
+                and not self.check_mode and snapshot_state(snap) == PENDING):
+            # reads only: an earlier run's snapshot still being taken is waited for as if this run took it
+            current["snapshot"] = self.wait_complete(current)
+        return current
 
     # -- planning ----------------------------------------------------------
 
     def plan(self, current):
-        state = self.params["state"]
-        plan = Plan(before=summary(current))
+        if self.params["state"] == "restored":
+            return self.plan_restore(current)
+        snap, instance_id = current["snapshot"], current["instance_id"]
+        if self.params["state"] == "absent":
+            plan = Plan(before=summary(snap), after={})
+            if snap is not None:
+                plan.step("delete snapshot %s of instance %s" % (snap.get("name") or snap.get("id"), instance_id),
+                          self.delete)
+            return plan
         label = self.params["name"] or self.params["id"]
-        if state == "absent":
-            if current is not None:
-                plan.after = {}
-                plan.add("delete snapshot %s of instance %s" % (current.get("name") or current.get("id"), self.instance_id),
-                         self.delete)
+        what, changes = plan_present(snap, self.params)
+        if what == "missing_id":
+            raise ApiError("Snapshot id %s not found on instance %s; a snapshot cannot be created with a given id "
+                           "(give only name to create one)" % (self.params["id"], instance_id),
+                           status=404, code="database_snapshot_not_found", reason="no such snapshot")
+        if what == "create":
+            plan = Plan(after=dict(id=None, name=self.params["name"], description=self.params["description"] or "",
+                                   state="Pending"))
+            plan.step("create snapshot %s of instance %s" % (label, instance_id), self.create)
+            if self.params["wait"]:
+                plan.step("wait for snapshot %s to be complete" % label, self.wait_created, changes={"state": "Complete"})
             return plan
-        if state == "present":
-            what, changes = plan_present(current, self.params)
-            if what == "missing_id":
-                raise ApiError("Snapshot id %s not found on instance %s; a snapshot cannot be created with a given id "
-                               "(give only name to create one)" % (self.params["id"], self.instance_id),
-                               status=404, code="database_snapshot_not_found", reason="no such snapshot")
-            if what == "create":
-                plan.after = dict(id=None, name=self.params["name"], description=self.params["description"] or "",
-                                  state="Complete" if self.params["wait"] else "Pending")
-                plan.step("create snapshot %s of instance %s" % (label, self.instance_id), self.create)
-                if self.params["wait"]:
-                    plan.step("wait for snapshot %s to be complete" % label, self.wait_created)
-            elif what == "update":
-                plan.add("update snapshot %s (%s)" % (current.get("name"), ", ".join(
-                    "%s to %r" % (k, v) for k, v in sorted(changes.items()))),
-                    lambda cur: self.update(cur, changes))
-                plan.after.update(changes)  # not as add(**changes): "description" is add()'s own argument
-            return plan
-        return self.plan_restore(current, plan, label)
+        plan = Plan(before=summary(snap))
+        if what == "update":
+            plan.step("update snapshot %s (%s)" % (snap.get("name"), ", ".join(
+                "%s to %r" % (k, v) for k, v in sorted(changes.items()))), self.update, changes, changes=changes)
+        return plan
 
     # -- steps -------------------------------------------------------------
 
-    def snapshots_path(self, *rest):
-        return self.client.path("instances", (self.instance_id, "instance id"), "snapshots", *rest)
+    def snapshots_path(self, instance_id, *rest):
+        return self.client.path("instances", (instance_id, "instance id"), "snapshots", *rest)
 
-    def named(self):
+    def named(self, instance_id):
         """The snapshots of the instance with the wanted name, oldest first."""
-        return oldest_first(s for s in self.client.list_instance_snapshots(self.instance_id)
+        return oldest_first(s for s in self.client.list_instance_snapshots(instance_id)
                             if s.get("name") == self.params["name"])
 
     def create(self, current):
@@ -500,86 +506,84 @@ class CivoInstanceSnapshot(RestoreSteps, VmopsModule):
         same name first (Civo answers 409), that snapshot is adopted.  When the API let two runs create
         the name, every run keeps the oldest (created_at, then id) and the loser deletes its own.
         """
+        instance_id = current["instance_id"]
         data = {"name": self.params["name"]}
         if self.params["description"] is not None:
             data["description"] = self.params["description"]
 
         def send():
-            return self.client.post(self.snapshots_path(), data=data, safe=False)
+            return self.client.post(self.snapshots_path(instance_id), data=data, safe=False)
 
         def find():
-            found = self.named()
+            found = self.named(instance_id)
             return found[0] if found else None
 
         try:
-            snap, self.adopted = self.client.create_or_adopt(send, find)
+            snap, adopted = self.client.create_or_adopt(send, find)
         except ApiError as exc:
             if exc.status != 409:
                 raise
-            found = find()
-            if found is None:
+            snap = find()
+            if snap is None:
                 raise
             self.module.warn("Another run created snapshot %s of instance %s at the same time; using it (%s)"
-                             % (self.params["name"], self.instance_id, found.get("id")))
-            self.adopted = True
-            snap = found
-        if not self.adopted:
-            snap = self.settle_race(snap)
-        return snap
+                             % (self.params["name"], instance_id, snap.get("id")))
+            adopted = True
+        if adopted:
+            return dict(current, snapshot=snap, adopted=True)
+        return self.settle_race(dict(current, snapshot=snap))
 
-    def settle_race(self, snap):
-        others = self.named()
+    def settle_race(self, current):
+        snap = current["snapshot"]
+        others = self.named(current["instance_id"])
         if not [s for s in others if s.get("id") != snap.get("id")]:
-            return snap
+            return current
 
         def delete_own(own):
-            self.delete(own)
+            self.delete(dict(current, snapshot=own))
 
         winner, message = self.client.settle_race(snap, others, delete_own, "snapshot")
-        if message:
-            self.module.warn(message)
-            self.deleted_duplicate = snap.get("id")
-        return winner
+        if not message:
+            return current
+        self.module.warn(message)
+        return dict(current, snapshot=winner, deleted_duplicate=snap.get("id"))
 
     def wait_created(self, current):
         """Its own step: a failure while waiting still reports the create."""
-        return self.wait_complete(current)
+        return dict(current, snapshot=self.wait_complete(current))
 
     def update(self, current, changes):
-        answer = self.client.put(self.snapshots_path((current["id"], "snapshot id")), data=changes)
-        updated = dict(current)
+        snap = current["snapshot"]
+        answer = self.client.put(self.snapshots_path(current["instance_id"], (snap["id"], "snapshot id")), data=changes)
+        updated = dict(snap)
         if isinstance(answer, dict):
             updated.update(answer)
         updated.update(changes)
-        return updated
+        return dict(current, snapshot=updated)
 
     def delete(self, current):
-        try:
-            self.client.delete(self.snapshots_path((current["id"], "snapshot id")))
-        except ApiError as exc:
-            if not is_absent_error(exc):  # gone already (a repeated DELETE after a lost answer)
-                raise
-        return None
+        # a 404 is fine: gone already (a repeated DELETE after a lost answer)
+        self.client.delete_if_present(self.snapshots_path(current["instance_id"], (current["snapshot"]["id"], "snapshot id")))
+        return dict(current, snapshot=None)
 
-    def wait_complete(self, snap):
+    def wait_complete(self, current):
+        """Wait until the snapshot of ``current`` is Complete; returns the snapshot."""
+        instance_id, snap = current["instance_id"], current["snapshot"]
         return self.wait_for(
-            lambda: self.client.get_instance_snapshot(self.instance_id, snap["id"]),
+            lambda: self.client.get_instance_snapshot(instance_id, snap["id"]),
             lambda s: snapshot_state(s) == COMPLETE,
-            "snapshot %s of instance %s to be Complete" % (snap.get("name") or snap.get("id"), self.instance_id),
+            "snapshot %s of instance %s to be Complete" % (snap.get("name") or snap.get("id"), instance_id),
             failed=lambda s: s is None or snapshot_state(s) in FAILED)
 
     # -- result ------------------------------------------------------------
 
     def result(self, current, plan):
-        if (current is not None and self.params["state"] == "present" and self.params["wait"]
-                and not self.check_mode and snapshot_state(current) == PENDING):
-            current = self.wait_complete(current)  # an existing snapshot still being taken
-        result = {"snapshot": current, "adopted": self.adopted}
-        if self.deleted_duplicate:
-            result["deleted_duplicate"] = self.deleted_duplicate
+        result = {"snapshot": current["snapshot"], "adopted": current.get("adopted", False)}
+        if current.get("deleted_duplicate"):
+            result["deleted_duplicate"] = current["deleted_duplicate"]
         if self.params["state"] == "restored":
-            result["restore"] = self.restore
-            result["instance"] = strip_secrets(self.target) if self.target else None
+            result["restore"] = current.get("restore")
+            result["instance"] = strip_secrets(current["instance"]) if current.get("instance") else None
         return result
 
 

@@ -146,12 +146,12 @@ instance_id:
 """
 
 from ..module_utils.base import ApiError, InfoModule, InvalidParameterError
-from ..module_utils.civo import is_absent_error, is_uuid
+from ..module_utils.civo import CIVO, is_absent_error, is_uuid
 from ..module_utils.util import path_segment
 
 
 class CivoInstanceSnapshotInfo(InfoModule):
-    provider = "civo"
+    provider = CIVO
     argument_spec = dict(
         instance=dict(type="str", required=True),
         id=dict(type="str"),

@@ -2,7 +2,21 @@
 # Copyright (c) vmops.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""A fake ``requests.Session`` for the unit tests of the foundation clients.
+"""The unit tests' one test kit: every fake a unit test needs lives here.
+
+Layer by layer (use the lowest one that lets the test say what it means):
+
+- ``FakeSession`` (with ``response``/``json_response``/... and the ``requests`` failures): stands in for
+  ``requests.Session`` under the real ``_http.Transport`` and the real clients.
+- ``FakeTransport``: stands in for ``_http.Transport`` under a real client whose ``request`` is answered
+  in memory (``FakeCivoApi``).
+- ``FakeCivoApi``: the real ``CivoClient`` over an in-memory Civo API (instances, sizes, images, networks,
+  firewalls, SSH keys, reserved IPs); every request recorded in ``.requests``.
+- ``FakeCivo`` / ``FakeZomro``: stand in for the clients at method level (plain dicts, every call
+  recorded), for module tests that script what the client answers.
+- ``FakeAnsibleModule`` / ``fake_module`` / ``make_module`` / ``run``: run a module's real code without
+  Ansible; ``run_module`` runs it through the real ``AnsibleModule``.
+- ``FakeClock``, ``Sleeps``, ``Script``: time and scripted callables.
 
 No network: every answer is scripted.  Answers are real ``requests.Response``
 objects (so ``.json()``, ``.text`` and ``.content`` behave as in production)
@@ -15,6 +29,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
 import json
 import socket
 from http.client import RemoteDisconnected
@@ -335,6 +350,7 @@ class FakeAnsibleModule(object):
         self._diff = self.diff
         self._name = "test"
         self.warnings = []
+        self.no_log_values = set()
 
     def warn(self, msg):
         self.warnings.append(msg)
@@ -354,3 +370,335 @@ class FakeAnsibleModule(object):
 def fake_module(params, check=False, diff=True):
     """A ``FakeAnsibleModule`` class with these options (for ``monkeypatch.setattr(base, "AnsibleModule", ...)``)."""
     return type("FakeAM", (FakeAnsibleModule,), {"check": check, "given": dict(params), "diff": diff})
+
+
+def make_module(cls, client, params, check=False, monkeypatch=None):
+    """The module object, built by its real ``__init__`` over ``client`` (``monkeypatch`` is pytest's)."""
+    from ansible_collections.vmops.cloud.plugins.module_utils import base
+
+    monkeypatch.setattr(base, "AnsibleModule", fake_module(params, check=check))
+    mod = cls()
+    mod._client = client
+    return mod
+
+
+def run(cls, client, params, check=False, monkeypatch=None):
+    """Run the module class ``cls`` over ``client``; the result dict of ``exit_json``/``fail_json``."""
+    mod = make_module(cls, client, params, check=check, monkeypatch=monkeypatch)
+    try:
+        mod.run()
+    except Exited as exc:
+        return exc.result
+    raise AssertionError("the module neither exited nor failed")
+
+
+def bare_module(cls, params, client, module=None):
+    """The module object without its ``__init__``: ``params`` as given (no spec defaults), a bare fake module."""
+    mod = cls.__new__(cls)
+    mod.module = module if module is not None else FakeAnsibleModule()
+    mod.params = dict(params)
+    mod._client = client
+    return mod
+
+
+# -- providers: Civo -------------------------------------------------------------
+
+from ansible_collections.vmops.cloud.plugins.module_utils._http import (  # noqa: E402
+    AmbiguousRequestError,
+    ApiError,
+    create_or_adopt,
+)
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import (  # noqa: E402
+    CivoClient,
+    instance_not_found,
+    is_uuid,
+)
+
+
+def not_found(what="instance"):
+    """Civo's 404 for a missing ``what``."""
+    return ApiError("not found", status=404, code="database_%s_not_found" % what, reason="not found")
+
+
+class FakeCivo(object):
+    """Stands in for ``CivoClient`` at method level: plain-dict state; every call is recorded in ``calls``.
+
+    Mutating requests (``put``/``post``/``delete``) are in ``.mutations``; ``answers``, ``ambiguous`` and
+    ``on_send`` (keyed by ``(method, path)``) script what they answer, a lost answer, and the server side.
+    """
+
+    region = "LON1"
+    path = staticmethod(CivoClient.path)
+    settle_race = CivoClient.settle_race
+    delete_if_present = CivoClient.delete_if_present
+
+    def __init__(self, instances=(), recovery=None, snapshots=(), isnaps=None):
+        self.instances = dict((i["id"], copy.deepcopy(i)) for i in instances)
+        self.recovery = dict(recovery or {})
+        self.snapshots = [copy.deepcopy(s) for s in snapshots]
+        self.isnaps = copy.deepcopy(isnaps or {})
+        self.calls = []
+        self.answers = {}      # (method, path) -> answer for put/post/delete
+        self.ambiguous = {}    # (method, path) -> how many times to raise AmbiguousRequestError
+        self.on_send = {}      # (method, path) -> callable applied when the request "reaches" the server
+
+    # -- reads -------------------------------------------------------------
+    def get_instance(self, instance_id):
+        self.calls.append(("get_instance", instance_id))
+        inst = self.instances.get(instance_id)
+        return copy.deepcopy(inst) if inst else None
+
+    def find_instances_by_hostname(self, hostname):
+        self.calls.append(("list_instances", hostname))
+        return [copy.deepcopy(i) for i in self.instances.values() if i.get("hostname") == hostname]
+
+    def find_instance(self, ref, what="instance"):
+        if is_uuid(ref):
+            return self.get_instance(ref)
+        matches = self.find_instances_by_hostname(ref)
+        return matches[0] if matches else None
+
+    def require_instance(self, ref, what="instance"):
+        found = self.find_instance(ref, what)
+        if found is None:
+            raise instance_not_found(ref, self.region)
+        return found
+
+    def get_recovery(self, instance_id):
+        self.calls.append(("get_recovery", instance_id))
+        return bool(self.recovery.get(instance_id, False))
+
+    def list_snapshots(self):
+        self.calls.append(("list_snapshots",))
+        return copy.deepcopy(self.snapshots)
+
+    def find_snapshot(self, name):
+        for snap in self.list_snapshots():
+            if snap.get("name") == name:
+                return snap
+        return None
+
+    def list_instance_snapshots(self, instance_id):
+        self.calls.append(("list_instance_snapshots", instance_id))
+        if instance_id not in self.instances:
+            raise not_found()
+        return copy.deepcopy(self.isnaps.get(instance_id, []))
+
+    def get_instance_snapshot(self, instance_id, ref):
+        self.calls.append(("get_instance_snapshot", instance_id, ref))
+        for snap in self.isnaps.get(instance_id, []):
+            if ref in (snap.get("id"), snap.get("name")):
+                return copy.deepcopy(snap)
+        return None
+
+    # -- writes ------------------------------------------------------------
+    def _write(self, method, path, data=None, safe=None):
+        self.calls.append((method, path, data))
+        key = (method, path)
+        if key in self.on_send:
+            self.on_send[key](data)
+        if self.ambiguous.get(key):
+            self.ambiguous[key] -= 1
+            raise AmbiguousRequestError("%s %s: connection lost" % (method, path), code="connection_error")
+        answer = self.answers.get(key, {"result": "success"})
+        if isinstance(answer, Exception):
+            raise answer
+        return copy.deepcopy(answer(data) if callable(answer) else answer)
+
+    def put(self, path, data=None, safe=None, **kw):
+        return self._write("PUT", path, data, safe)
+
+    def post(self, path, data=None, safe=None, **kw):
+        return self._write("POST", path, data, safe)
+
+    def delete(self, path, params=None, safe=None, **kw):
+        return self._write("DELETE", path, None, safe)
+
+    def create_or_adopt(self, send, find):
+        return create_or_adopt(send, find, retries=2, sleep=lambda s: None)
+
+    @property
+    def mutations(self):
+        return [c for c in self.calls if c[0] in ("PUT", "POST", "DELETE")]
+
+
+class FakeTransport(object):
+    """Stands in for ``_http.Transport`` under a client whose ``request`` is answered in memory."""
+
+    retries = 2
+
+    def __init__(self):
+        self.session = type("Session", (), {"headers": {}})()
+        self.sleep = lambda seconds: None
+        self.request_count = 0
+
+
+class Request(tuple):
+    """One request a ``FakeCivoApi`` answered: ``(method, path, data)``, with its query as ``.params``."""
+
+    def __new__(cls, method, path, data=None, params=None):
+        obj = super(Request, cls).__new__(cls, (method, path, data))
+        obj.params = dict(params or {})
+        return obj
+
+
+NEW_INSTANCE_ID = "99999999-8e10-4019-9cc0-448451d16157"
+
+
+class FakeCivoApi(CivoClient):
+    """The real ``CivoClient`` with ``request`` answered by an in-memory Civo API; every request is recorded.
+
+    ``instances``: the account's instances; ``lists``: what ``GET /v2/<name>`` answers for the catalogues
+    (``sizes``, ``disk_images``, ``networks``, ``firewalls``, ``sshkeys``); ``ips``: the reserved IPs
+    (``/v2/ips``; without them that path is unexpected); ``template``: the instance a create starts from;
+    ``post``: exceptions the next creates raise; ``per_page``: page the instance list (honouring ``page``
+    and ``tags``); ``read_only``: any changing request fails the test; ``lose=(method, path_end)``: the
+    answer to the first such request is lost (``applied``: the server applied it first, and then the
+    instance's status becomes ``status_after`` when given).  ``.requests`` are ``Request`` tuples,
+    ``.mutating`` the changing ones, ``.safe_flags`` the ``safe`` flag of each changing request.
+    """
+
+    def __init__(self, instances=(), lists=None, ips=None, template=None, post=None, per_page=None,
+                 read_only=False, lose=None, applied=True, status_after=None):
+        super(FakeCivoApi, self).__init__(api_key="k", api_url="https://api.example.test", transport=FakeTransport())
+        self.instances = dict((i["id"], copy.deepcopy(i)) for i in instances)
+        self.lists = lists or {}
+        self.ips = ips
+        self.template = template or {}
+        self.post_answers = list(post or [])
+        self.per_page = per_page
+        self.read_only = read_only
+        self.lose = lose
+        self.applied = applied
+        self.status_after = status_after
+        self.requests = []
+        self.safe_flags = []
+
+    @property
+    def mutating(self):
+        return [r for r in self.requests if r[0] != "GET"]
+
+    def request(self, method, path, params=None, data=None, safe=None, region=True, check=None):
+        if self.read_only:
+            assert method == "GET", "a read-only test sent %s %s" % (method, path)
+        if method != "GET":
+            self.safe_flags.append(safe)
+        if self.lose and method == self.lose[0] and path.endswith(self.lose[1]):
+            self.lose = None
+            if self.applied:
+                self._answer(method, path, params, data)
+                if self.status_after:
+                    self.instances[path.split("/")[3]]["status"] = self.status_after
+            else:
+                self.requests.append(Request(method, path, data, params))
+            raise AmbiguousRequestError("%s %s: the connection failed after the request was sent" % (method, path),
+                                        code="connection_error")
+        return self._answer(method, path, params, data)
+
+    def _answer(self, method, path, params, data):
+        self.requests.append(Request(method, path, data, params))
+        parts = path.split("/")[2:]
+        if method == "GET" and parts[0] in self.lists:
+            return copy.deepcopy(self.lists[parts[0]])
+        if parts == ["ips"] and self.ips is not None:
+            return {"page": 1, "per_page": 100, "pages": 1, "items": copy.deepcopy(self.ips)}
+        if method == "GET" and parts == ["instances"]:
+            return self._instance_page(params or {})
+        if parts[0] == "instances" and len(parts) >= 2:
+            return self._instance_request(method, parts, data)
+        if method == "POST" and parts == ["instances"]:
+            return self._create(data)
+        raise AssertionError("unexpected request %s %s" % (method, path))
+
+    def _instance_page(self, params):
+        wanted = set((params.get("tags") or "").split())
+        items = [i for i in self.instances.values() if wanted.issubset(i.get("tags") or [])]
+        if self.per_page is None:
+            return {"page": 1, "per_page": len(items), "pages": 1, "items": copy.deepcopy(items)}
+        page = params["page"]
+        pages = max(1, (len(items) + self.per_page - 1) // self.per_page)
+        chunk = items[(page - 1) * self.per_page: page * self.per_page]
+        return {"page": page, "per_page": self.per_page, "pages": pages, "items": copy.deepcopy(chunk)}
+
+    def _instance_request(self, method, parts, data):
+        obj = self.instances.get(parts[1])
+        if obj is None:
+            raise ApiError("not found", status=404, code="database_instance_not_found")
+        if method == "GET" and len(parts) == 2:
+            return copy.deepcopy(obj)
+        if method == "DELETE":
+            del self.instances[parts[1]]
+            return {"result": "success"}
+        if method == "PUT" and len(parts) == 2:
+            obj.update(hostname=data["hostname"], reverse_dns=data["reverse_dns"],
+                       notes="" if data.get("notes_delete") == "true" else data["notes"])
+            return {"result": "success"}
+        action = parts[2] if len(parts) > 2 else None
+        if action == "tags":
+            obj["tags"] = (data or {}).get("tags", "").split()
+        elif action == "stop":
+            obj["status"] = "SHUTOFF"
+        elif action in ("start", "hard_reboots", "soft_reboots"):
+            obj["status"] = "ACTIVE"
+        elif action == "resize":
+            obj["size"] = data["size"]
+        elif action == "firewall":
+            obj["firewall_id"] = data["firewall_id"]
+            return copy.deepcopy(obj)
+        return {"result": "success"}
+
+    def _create(self, data):
+        if self.post_answers:
+            raise self.post_answers.pop(0)
+        created = copy.deepcopy(self.template)
+        created.update(id=NEW_INSTANCE_ID, hostname=data["hostname"], size=data["size"], status="BUILDING",
+                       initial_password="s3cret")
+        self.instances[created["id"]] = created
+        return copy.deepcopy(created)
+
+
+# -- providers: Zomro ------------------------------------------------------------
+
+class FakeZomro(object):
+    """Stands in for ``ZomroClient`` at method level; every call is recorded in ``calls``.
+
+    ``item``: what ``get_instance`` answers (``reads``: the ``instance_status`` of successive reads);
+    ``instances``: what ``list_instances`` answers; ``images``/``zones``: what ``rescue_images`` answers
+    (the instance ids it was asked for are in ``previews``).
+    """
+
+    def __init__(self, item=None, reads=(), instances=(), images=(), zones=("pub", "own")):
+        self.item = item
+        self.reads = list(reads)
+        self.instances = list(instances)
+        self.images = list(images)
+        self.zones = list(zones)
+        self.previews = []
+        self.calls = []
+
+    def power(self, elid, action):
+        self.calls.append(("power", elid, action))
+        return {"ok": "ok"}
+
+    def get_instance(self, elid):
+        self.calls.append(("get", elid))
+        if self.reads:
+            item = dict(self.item)
+            item["instance_status"] = self.reads.pop(0)
+            return item
+        return self.item
+
+    def list_instances(self):
+        self.calls.append(("list",))
+        return [dict(i) for i in self.instances]
+
+    def rescue_images(self, elid):
+        self.previews.append(elid)
+        return list(self.images), list(self.zones)
+
+    @property
+    def preview_calls(self):
+        return len(self.previews)
+
+    def create_or_adopt(self, send, find):
+        return send(), False

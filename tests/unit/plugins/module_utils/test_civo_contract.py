@@ -39,8 +39,8 @@ from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake impor
     Sleeps,
     json_response,
     response,
+    run,
 )
-from ansible_collections.vmops.cloud.tests.unit.plugins.modules._civo_harness import run
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "civo")
 SCRIPT = "#!/bin/sh\necho DB_PASSWORD=hunter2 > /etc/app.env\n"

@@ -18,9 +18,10 @@ from ansible_collections.vmops.cloud.plugins.module_utils._http import (
     InvalidParameterError,
 )
 from ansible_collections.vmops.cloud.plugins.module_utils import civo_instance_plan as plan_helpers
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, decode_script, is_in_progress
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import decode_script, is_in_progress
 from ansible_collections.vmops.cloud.plugins.modules import civo_instance as ci
 from ansible_collections.vmops.cloud.plugins.modules.civo_instance import CivoInstance
+from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeCivoApi, bare_module
 
 INSTANCE_ID = "779d651a-8e10-4019-9cc0-448451d16157"
 NET = "950c8a1c-79d5-4e57-925a-6e941ebec8a3"
@@ -68,74 +69,9 @@ def instance(**changes):
     return obj
 
 
-class FakeTransport(object):
-    def __init__(self):
-        self.session = type("Session", (), {"headers": {}})()
-        self.sleep = lambda seconds: None
-        self.request_count = 0
-
-
-class FakeCivo(CivoClient):
-    """The real client with ``request`` answered from memory; every request is recorded."""
-
-    def __init__(self, instances=(), post=None):
-        super(FakeCivo, self).__init__(api_key="k", api_url="https://api.example.test", transport=FakeTransport())
-        self.instances = dict((i["id"], copy.deepcopy(i)) for i in instances)
-        self.requests = []
-        self.post_answers = list(post or [])
-
-    @property
-    def mutating(self):
-        return [r for r in self.requests if r[0] != "GET"]
-
-    def request(self, method, path, params=None, data=None, safe=None, region=True, check=None):
-        self.requests.append((method, path, data))
-        parts = path.split("/")[2:]
-        if method == "GET" and parts[0] in LISTS:
-            return copy.deepcopy(LISTS[parts[0]])
-        if method == "GET" and parts == ["instances"]:
-            items = list(self.instances.values())
-            return {"page": 1, "per_page": len(items), "pages": 1, "items": copy.deepcopy(items)}
-        if parts[0] == "instances" and len(parts) >= 2:
-            obj = self.instances.get(parts[1])
-            if obj is None:
-                raise ApiError("not found", status=404, code="database_instance_not_found")
-            if method == "GET" and len(parts) == 2:
-                return copy.deepcopy(obj)
-            if method == "DELETE":
-                del self.instances[parts[1]]
-                return {"result": "success"}
-            action = parts[2] if len(parts) > 2 else None
-            if action == "tags":
-                obj["tags"] = (data or {}).get("tags", "").split()
-            elif action == "stop":
-                obj["status"] = "SHUTOFF"
-            elif action in ("start", "hard_reboots", "soft_reboots"):
-                obj["status"] = "ACTIVE"
-            elif action == "resize":
-                obj["size"] = data["size"]
-            elif action == "firewall":
-                obj["firewall_id"] = data["firewall_id"]
-                return copy.deepcopy(obj)
-            return {"result": "success"}
-        if method == "POST" and parts == ["instances"]:
-            if self.post_answers:
-                raise self.post_answers.pop(0)
-            created = instance(id="99999999-8e10-4019-9cc0-448451d16157", hostname=data["hostname"],
-                               size=data["size"], status="BUILDING", initial_password="s3cret")
-            self.instances[created["id"]] = created
-            return copy.deepcopy(created)
-        raise AssertionError("unexpected request %s %s" % (method, path))
-
-
-class FakeAnsibleModule(object):
-    check_mode = False
-
-    def __init__(self):
-        self.warnings = []
-
-    def warn(self, msg):
-        self.warnings.append(msg)
+def civo_api(instances=(), **options):
+    """The kit's fake Civo API over this file's account (``LISTS``); a create starts from ``DOC_INSTANCE``."""
+    return FakeCivoApi(instances, lists=LISTS, template=DOC_INSTANCE, **options)
 
 
 DEFAULTS = dict(
@@ -151,10 +87,7 @@ def create_body(plan):
 
 
 def make(client=None, **params):
-    mod = CivoInstance.__new__(CivoInstance)
-    mod.module = FakeAnsibleModule()
-    mod.params = dict(DEFAULTS, **params)
-    mod._client = client if client is not None else FakeCivo([DOC_INSTANCE])
+    mod = bare_module(CivoInstance, dict(DEFAULTS, **params), client if client is not None else civo_api([DOC_INSTANCE]))
     mod.initial_password = None
     mod.race_lost = None
     return mod
@@ -232,7 +165,7 @@ def test_power_plan(state, status, resize, expected):
 class Resolver(object):
     def __init__(self):
         self.calls = []
-        self.client = FakeCivo()
+        self.client = civo_api()
         self.mod = make(client=self.client)
 
     def __call__(self, kind, value):
@@ -353,7 +286,7 @@ def test_validate_refuses_bad_input_before_any_request(given, text):
 # -- plans on an existing instance ------------------------------------------------------
 
 def test_noop_by_id_costs_one_request():
-    client = FakeCivo([DOC_INSTANCE])
+    client = civo_api([DOC_INSTANCE])
     mod = make(client=client, id=INSTANCE_ID, size="g3.small", firewall_id=FW_DEFAULT, tags=["second", "first"],
                template_id="ubuntu-focal")
     current = mod.find()
@@ -363,7 +296,7 @@ def test_noop_by_id_costs_one_request():
 
 
 def test_noop_by_hostname_costs_one_list_request():
-    client = FakeCivo([DOC_INSTANCE, instance(id="11111111-8e10-4019-9cc0-448451d16157", hostname="other")])
+    client = civo_api([DOC_INSTANCE, instance(id="11111111-8e10-4019-9cc0-448451d16157", hostname="other")])
     mod = make(client=client, hostname="test", size="g3.small")
     plan = mod.plan(mod.find())
     assert not plan.changed
@@ -372,7 +305,7 @@ def test_noop_by_hostname_costs_one_list_request():
 
 def test_ambiguous_hostname_lists_the_ids():
     other = "11111111-8e10-4019-9cc0-448451d16157"
-    client = FakeCivo([DOC_INSTANCE, instance(id=other)])
+    client = civo_api([DOC_INSTANCE, instance(id=other)])
     mod = make(client=client, hostname="test")
     with pytest.raises(ApiError) as err:
         mod.find()
@@ -380,7 +313,7 @@ def test_ambiguous_hostname_lists_the_ids():
 
 
 def test_same_firewall_by_name_costs_one_list_and_no_step():
-    client = FakeCivo()
+    client = civo_api()
     mod = make(client=client, hostname="test", firewall_id="default")
     plan = mod.plan(instance())
     assert not plan.changed
@@ -388,7 +321,7 @@ def test_same_firewall_by_name_costs_one_list_and_no_step():
 
 
 def test_update_plan_orders_firewall_tags_resize_power():
-    client = FakeCivo()
+    client = civo_api()
     mod = make(client=client, hostname="test", state="stopped", firewall_id="restrictive-firewall",
                tags=["x"], size="g3.medium")
     plan = mod.plan(instance())
@@ -401,7 +334,7 @@ def test_update_plan_orders_firewall_tags_resize_power():
 
 @pytest.mark.parametrize("wanted", ["g3.xsmall", "g2.small", "g3.wide"])
 def test_smaller_size_fails_before_any_change(wanted):
-    client = FakeCivo()
+    client = civo_api()
     mod = make(client=client, hostname="test", size=wanted, tags=["new"])
     with pytest.raises(InvalidParameterError) as err:
         mod.plan(instance())
@@ -417,7 +350,7 @@ def test_unknown_size_fails_with_the_list():
 
 
 def test_immutable_change_fails_naming_all_attributes():
-    client = FakeCivo()
+    client = civo_api()
     mod = make(client=client, hostname="test", template_id="ubuntu-jammy", initial_user="admin", tags=["x"])
     with pytest.raises(InvalidParameterError) as err:
         mod.plan(instance())
@@ -480,7 +413,7 @@ def test_power_states_need_an_existing_instance(state):
 
 
 def test_create_needs_size_and_template():
-    client = FakeCivo()
+    client = civo_api()
     with pytest.raises(InvalidParameterError) as err:
         make(client=client, hostname="web").plan(None)
     assert "size and template_id" in str(err.value)
@@ -494,7 +427,7 @@ def test_create_by_id_is_refused():
 
 
 def test_create_resolves_names_to_ids():
-    client = FakeCivo()
+    client = civo_api()
     mod = make(client=client, hostname="web", size="g3.small", template_id="ubuntu-jammy", firewall_id="default",
                ssh_key_id="deploy-key", tags=["a", "b"], initial_user="admin", script="echo hi")
     plan = mod.plan(None)
@@ -508,7 +441,7 @@ def test_create_resolves_names_to_ids():
 
 
 def test_create_checks_ids_against_the_account_lists_without_changing_anything():
-    client = FakeCivo()
+    client = civo_api()
     mod = make(client=client, hostname="web", size="g3.small", template_id=JAMMY, network_id=OTHER_NET,
                firewall_id=FW_OTHER_NET, ssh_key_id=KEY, public_ip="none", wait=False)
     plan = mod.plan(None)
@@ -522,7 +455,7 @@ def test_create_checks_ids_against_the_account_lists_without_changing_anything()
 
 
 def test_create_returns_the_password_once_and_strips_it_from_the_instance():
-    client = FakeCivo()
+    client = civo_api()
     mod = make(client=client, hostname="web", size="g3.small", template_id=JAMMY, wait=False)
     plan = mod.plan(None)
     current = mod.apply(plan, None)
@@ -538,7 +471,7 @@ def test_create_returns_the_password_once_and_strips_it_from_the_instance():
 
 def test_lost_create_is_adopted_not_sent_twice():
     lost = AmbiguousRequestError("POST /v2/instances: connection dropped", code="connection_error")
-    client = FakeCivo(post=[lost])
+    client = civo_api(post=[lost])
     # The server applied the lost create: the instance exists when the module looks.
     client.instances[INSTANCE_ID] = instance(hostname="web", status="BUILDING")
     mod = make(client=client, hostname="web", size="g3.small", template_id=JAMMY, network_id=NET, wait=False)
@@ -554,7 +487,7 @@ def test_lost_create_is_adopted_not_sent_twice():
 
 def test_lost_create_not_applied_is_sent_again():
     lost = AmbiguousRequestError("POST /v2/instances: connection dropped", code="connection_error")
-    client = FakeCivo(post=[lost])
+    client = civo_api(post=[lost])
     mod = make(client=client, hostname="web", size="g3.small", template_id=JAMMY, network_id=NET, wait=False)
     current = mod.apply(mod.plan(None), None)
     assert current["hostname"] == "web"
@@ -567,7 +500,7 @@ def test_lost_create_not_applied_is_sent_again():
 # -- applying -------------------------------------------------------------------------------
 
 def test_apply_update_steps_send_the_documented_requests():
-    client = FakeCivo([DOC_INSTANCE])
+    client = civo_api([DOC_INSTANCE])
     mod = make(client=client, hostname="test", state="stopped", firewall_id="restrictive-firewall",
                tags=["x", "y"], size="g3.medium")
     current = mod.find()
@@ -585,14 +518,14 @@ def test_apply_update_steps_send_the_documented_requests():
 
 def test_reboot_endpoints():
     for reboot_type, endpoint in (("hard", "hard_reboots"), ("soft", "soft_reboots")):
-        client = FakeCivo([DOC_INSTANCE])
+        client = civo_api([DOC_INSTANCE])
         mod = make(client=client, hostname="test", state="restarted", reboot_type=reboot_type)
         mod.apply(mod.plan(instance()), instance())
         assert [(m, p) for m, p, d in client.mutating] == [("POST", "/v2/instances/%s/%s" % (INSTANCE_ID, endpoint))]
 
 
 def test_delete_then_wait_until_gone():
-    client = FakeCivo([DOC_INSTANCE])
+    client = civo_api([DOC_INSTANCE])
     mod = make(client=client, hostname="test", state="absent")
     assert mod.apply(mod.plan(instance()), instance()) is None
     path = "/v2/instances/" + INSTANCE_ID
@@ -601,7 +534,7 @@ def test_delete_then_wait_until_gone():
 
 def test_check_mode_never_applies():
     # The base runs steps only outside check mode; the plan itself must not send anything.
-    client = FakeCivo([DOC_INSTANCE])
+    client = civo_api([DOC_INSTANCE])
     mod = make(client=client, hostname="test", state="restarted", tags=["z"], size="g3.medium",
                firewall_id="restrictive-firewall")
     mod.module.check_mode = True
@@ -617,7 +550,7 @@ def test_a_lost_race_follows_the_survivor_when_the_adopted_winner_is_given_up():
                         created_at="2026-11-26T16:00:00Z")
     given_up = instance(id="ffffffff-0000-4000-8000-000000000001", hostname="racy", status="BUILDING",
                         created_at="2026-11-26T16:00:00Z")
-    client = FakeCivo([survivor])  # A's instance is already deleted by its own run
+    client = civo_api([survivor])  # A's instance is already deleted by its own run
     mod = make(client, hostname="racy", wait=False)
     mod.race_lost = "bbbbbbbb-0000-4000-8000-000000000001"
     found = mod.wait_created(given_up)
@@ -628,7 +561,7 @@ def test_a_lost_race_follows_the_survivor_when_the_adopted_winner_is_given_up():
 
 def test_a_lost_race_still_fails_when_no_instance_survives():
     given_up = instance(id="ffffffff-0000-4000-8000-000000000001", hostname="racy", status="BUILDING")
-    mod = make(FakeCivo([]), hostname="racy", wait=False)
+    mod = make(civo_api([]), hostname="racy", wait=False)
     mod.race_lost = "bbbbbbbb-0000-4000-8000-000000000001"
     with pytest.raises(ApiError):
         mod.wait_created(given_up)
@@ -636,7 +569,7 @@ def test_a_lost_race_still_fails_when_no_instance_survives():
 
 def test_a_stop_whose_wait_fails_still_reports_the_stop():
     """The PUT .../stop was accepted, then the wait failed: the failure says changed, with the stop."""
-    client = FakeCivo([instance(status="ACTIVE")])
+    client = civo_api([instance(status="ACTIVE")])
     mod = make(client, id=INSTANCE_ID, state="stopped")
     mod.module._diff = False
 

@@ -16,11 +16,11 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import AmbiguousRequestError, InvalidParameterError
+from ansible_collections.vmops.cloud.plugins.module_utils._http import InvalidParameterError
 from ansible_collections.vmops.cloud.tests.unit.plugins.modules.test_civo_instance import (
     DOC_INSTANCE,
     INSTANCE_ID,
-    FakeCivo,
+    civo_api,
     instance,
     make,
 )
@@ -28,35 +28,14 @@ from ansible_collections.vmops.cloud.tests.unit.plugins.modules.test_civo_instan
 BASE = "/v2/instances/" + INSTANCE_ID
 
 
-class LossyCivo(FakeCivo):
+def lossy_civo(instances, method, endpoint, applied=True, status_after=None):
     """The fake Civo API, losing the answer to the first ``method`` request to a path ending in ``endpoint``.
 
     ``applied``: the server applied it before the connection dropped (then the
     instance's status becomes ``status_after`` when given).  Every mutating
     request's ``safe`` flag is recorded.
     """
-
-    def __init__(self, instances, method, endpoint, applied=True, status_after=None):
-        super(LossyCivo, self).__init__(instances)
-        self.lose = (method, endpoint)
-        self.applied = applied
-        self.status_after = status_after
-        self.safe_flags = []
-
-    def request(self, method, path, params=None, data=None, safe=None, region=True, check=None):
-        if method != "GET":
-            self.safe_flags.append(safe)
-        if self.lose and method == self.lose[0] and path.endswith(self.lose[1]):
-            self.lose = None
-            if self.applied:
-                super(LossyCivo, self).request(method, path, params=params, data=data, safe=safe, region=region)
-                if self.status_after:
-                    self.instances[INSTANCE_ID]["status"] = self.status_after
-            else:
-                self.requests.append((method, path, data))
-            raise AmbiguousRequestError("%s %s: the connection failed after the request was sent" % (method, path),
-                                        code="connection_error")
-        return super(LossyCivo, self).request(method, path, params=params, data=data, safe=safe, region=region)
+    return civo_api(instances, lose=(method, endpoint), applied=applied, status_after=status_after)
 
 
 def sent(client, method, path):
@@ -70,7 +49,7 @@ def sent(client, method, path):
     ("restarted", "SHUTOFF", "PUT", "/start", "STARTING"),
 ])
 def test_lost_power_action_that_was_applied_is_not_sent_again(state, status, method, endpoint, status_after):
-    client = LossyCivo([instance(status=status)], method, endpoint, status_after=status_after)
+    client = lossy_civo([instance(status=status)], method, endpoint, status_after=status_after)
     mod = make(client=client, id=INSTANCE_ID, state=state, wait=False)
     current = mod.apply(mod.plan(mod.find()), mod.find())
     assert len(sent(client, method, BASE + endpoint)) == 1
@@ -84,14 +63,14 @@ def test_lost_power_action_that_was_applied_is_not_sent_again(state, status, met
     ("restarted", "ACTIVE", "POST", "/hard_reboots"),
 ])
 def test_failed_power_action_that_was_not_applied_is_sent_again(state, status, method, endpoint):
-    client = LossyCivo([instance(status=status)], method, endpoint, applied=False)
+    client = lossy_civo([instance(status=status)], method, endpoint, applied=False)
     mod = make(client=client, id=INSTANCE_ID, state=state, wait=False)
     mod.apply(mod.plan(mod.find()), mod.find())
     assert len(sent(client, method, BASE + endpoint)) == 2
 
 
 def test_lost_resize_that_was_applied_is_not_sent_again():
-    client = LossyCivo([DOC_INSTANCE], "PUT", "/resize", status_after="BUILDING")
+    client = lossy_civo([DOC_INSTANCE], "PUT", "/resize", status_after="BUILDING")
     mod = make(client=client, id=INSTANCE_ID, size="g3.medium", wait=False)
     current = mod.apply(mod.plan(mod.find()), mod.find())
     assert [r[2] for r in sent(client, "PUT", BASE + "/resize")] == [{"size": "g3.medium"}]
@@ -100,7 +79,7 @@ def test_lost_resize_that_was_applied_is_not_sent_again():
 
 
 def test_lost_resize_that_was_not_applied_is_sent_again():
-    client = LossyCivo([DOC_INSTANCE], "PUT", "/resize", applied=False)
+    client = lossy_civo([DOC_INSTANCE], "PUT", "/resize", applied=False)
     mod = make(client=client, id=INSTANCE_ID, size="g3.medium", wait=False)
     mod.apply(mod.plan(mod.find()), mod.find())
     assert len(sent(client, "PUT", BASE + "/resize")) == 2
@@ -108,7 +87,7 @@ def test_lost_resize_that_was_not_applied_is_sent_again():
 
 def test_delete_that_finds_the_instance_gone_succeeds():
     # The transport repeats a DELETE whose answer was lost; the repeat answers 404.
-    client = FakeCivo([])
+    client = civo_api([])
     mod = make(client=client, id=INSTANCE_ID, state="absent")
     assert mod.apply(mod.plan(instance()), instance()) is None
     assert [(m, p) for m, p, d in client.requests] == [("DELETE", BASE), ("GET", BASE)]
@@ -119,7 +98,7 @@ def test_delete_that_finds_the_instance_gone_succeeds():
 def test_null_id_and_hostname_fail_before_any_request():
     # Ansible's required_one_of counts options given as null: without this check the module planned
     # "create instance None" (check mode) or sent a POST the API refuses.
-    client = FakeCivo([DOC_INSTANCE])
+    client = civo_api([DOC_INSTANCE])
     mod = make(client=client, id=None, hostname=None, size="g3.small", template_id="ubuntu-jammy")
     with pytest.raises(InvalidParameterError) as err:
         mod.validate()

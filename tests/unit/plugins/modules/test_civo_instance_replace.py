@@ -17,7 +17,7 @@ from ansible_collections.vmops.cloud.tests.unit.plugins.modules.test_civo_instan
     FOCAL,
     INSTANCE_ID,
     JAMMY,
-    FakeCivo,
+    civo_api,
     instance,
     make,
 )
@@ -28,21 +28,9 @@ IPS = [{"id": IP_ID, "name": "web-ip", "ip": "74.220.1.3", "assigned_to": {"id":
         "assigned_to": {"id": "77777777-8e10-4019-9cc0-448451d16157", "type": "instance", "name": "other"}}]
 
 
-class FakeCivoIps(FakeCivo):
-    """FakeCivo with ``/v2/ips`` and ``PUT /v2/instances/:id``."""
-
-    def request(self, method, path, params=None, data=None, safe=None, region=True, check=None):
-        if path == "/v2/ips":
-            self.requests.append((method, path, data))
-            return {"page": 1, "per_page": 100, "pages": 1, "items": [dict(i) for i in IPS]}
-        parts = path.split("/")[2:]
-        if method == "PUT" and parts[0] == "instances" and len(parts) == 2:
-            self.requests.append((method, path, data))
-            obj = self.instances[parts[1]]
-            obj.update(hostname=data["hostname"], reverse_dns=data["reverse_dns"],
-                       notes="" if data.get("notes_delete") == "true" else data["notes"])
-            return {"result": "success"}
-        return super(FakeCivoIps, self).request(method, path, params, data, safe, region, check)
+def civo_ips(instances=()):
+    """The fake Civo API with ``/v2/ips`` (``PUT /v2/instances/:id`` is always there)."""
+    return civo_api(instances, ips=IPS)
 
 
 # -- in place ------------------------------------------------------------------------
@@ -73,7 +61,7 @@ def test_update_body_sends_every_field_and_notes_delete_when_empty():
 
 
 def test_rename_by_id_plans_one_put_with_diff_and_runs_it():
-    client = FakeCivoIps([instance()])
+    client = civo_ips([instance()])
     mod = make(client=client, id=INSTANCE_ID, hostname="renamed.example.com", notes="hello")
     plan = mod.plan(instance())
     assert plan.actions == ["update hostname from 'test' to 'renamed.example.com', notes from '' to 'hello' in place"]
@@ -90,7 +78,7 @@ def test_rename_by_id_plans_one_put_with_diff_and_runs_it():
 
 
 def test_reverse_dns_is_no_longer_a_conflict_but_an_update():
-    mod = make(client=FakeCivoIps([instance()]), hostname="test", reverse_dns="other.example.com")
+    mod = make(client=civo_ips([instance()]), hostname="test", reverse_dns="other.example.com")
     assert mod.plan(instance()).actions == ["update reverse_dns from 'test' to 'other.example.com' in place"]
 
 
@@ -116,7 +104,7 @@ def test_reserved_ip_of_another_instance_is_refused_unless_it_is_the_one_replace
 
 
 def test_create_sends_reserved_and_private_address():
-    client = FakeCivoIps()
+    client = civo_ips()
     mod = make(client=client, hostname="new.example.com", size="g3.small", template_id="ubuntu-jammy",
                reserved_ipv4="web-ip", private_ipv4="192.168.1.50", notes="n")
     plan = mod.plan(None)
@@ -130,7 +118,7 @@ def test_create_sends_reserved_and_private_address():
     (dict(private_ipv4="192.168.1.300"), "private_ipv4 must be an IPv4 address"),
 ])
 def test_bad_addresses_are_refused_before_any_change(params, text):
-    client = FakeCivoIps()
+    client = civo_ips()
     mod = make(client=client, hostname="new.example.com", size="g3.small", template_id="ubuntu-jammy", **params)
     with pytest.raises(InvalidParameterError) as err:
         mod.plan(None)
@@ -139,16 +127,16 @@ def test_bad_addresses_are_refused_before_any_change(params, text):
 
 
 def test_existing_instance_with_other_reserved_ip_is_refused_pointing_to_civo_reserved_ip():
-    mod = make(client=FakeCivoIps([instance()]), hostname="test", reserved_ipv4="web-ip")
+    mod = make(client=civo_ips([instance()]), hostname="test", reserved_ipv4="web-ip")
     with pytest.raises(InvalidParameterError) as err:
         mod.plan(instance())
     assert "civo_reserved_ip" in str(err.value)
-    assert make(client=FakeCivoIps(), hostname="test", reserved_ipv4="web-ip").plan(
+    assert make(client=civo_ips(), hostname="test", reserved_ipv4="web-ip").plan(
         instance(reserved_ip_name="web-ip")).actions == []
 
 
 def test_other_private_address_is_a_conflict():
-    mod = make(client=FakeCivoIps([instance()]), hostname="test", private_ipv4="192.168.1.9")
+    mod = make(client=civo_ips([instance()]), hostname="test", private_ipv4="192.168.1.9")
     with pytest.raises(InvalidParameterError) as err:
         mod.plan(instance())
     assert "private_ipv4" in str(err.value) and "recreate=true" in str(err.value)
@@ -157,7 +145,7 @@ def test_other_private_address_is_a_conflict():
 # -- recreate ----------------------------------------------------------------------------
 
 def test_without_recreate_an_immutable_change_is_refused():
-    client = FakeCivoIps([instance()])
+    client = civo_ips([instance()])
     with pytest.raises(InvalidParameterError) as err:
         make(client=client, id=INSTANCE_ID, template_id="ubuntu-jammy").plan(instance())
     assert "cannot change template_id" in str(err.value) and "recreate=true" in str(err.value)
@@ -165,7 +153,7 @@ def test_without_recreate_an_immutable_change_is_refused():
 
 
 def test_recreate_plans_delete_wait_create_wait_with_both_in_the_diff():
-    client = FakeCivoIps([instance()])
+    client = civo_ips([instance()])
     mod = make(client=client, id=INSTANCE_ID, template_id="ubuntu-jammy", recreate=True)
     plan = mod.plan(instance())
     assert plan.actions == [
@@ -183,7 +171,7 @@ def test_recreate_plans_delete_wait_create_wait_with_both_in_the_diff():
 
 
 def test_recreate_keeps_the_reserved_ip_of_the_old_instance():
-    client = FakeCivoIps([instance()])
+    client = civo_ips([instance()])
     current = instance(reserved_ip_id="6b6b6b6b-8e10-4019-9cc0-448451d16157", reserved_ip="74.220.1.4")
     # the IP is assigned to "77777777-...": as holder of the IP, the instance being replaced may pass it on
     current["id"] = "77777777-8e10-4019-9cc0-448451d16157"
@@ -194,21 +182,21 @@ def test_recreate_keeps_the_reserved_ip_of_the_old_instance():
 
 def test_smaller_size_with_recreate_replaces_and_without_is_refused():
     with pytest.raises(InvalidParameterError) as err:
-        make(client=FakeCivoIps([instance()]), id=INSTANCE_ID, size="g3.xsmall").plan(instance())
+        make(client=civo_ips([instance()]), id=INSTANCE_ID, size="g3.xsmall").plan(instance())
     assert "Civo only resizes upward" in str(err.value) and "recreate=true" in str(err.value)
-    plan = make(client=FakeCivoIps([instance()]), id=INSTANCE_ID, size="g3.xsmall", recreate=True).plan(instance())
+    plan = make(client=civo_ips([instance()]), id=INSTANCE_ID, size="g3.xsmall", recreate=True).plan(instance())
     assert plan.actions[0].endswith("(size cannot change in place)")
     assert (plan.before["size"], plan.after["size"]) == ("g3.small", "g3.xsmall")
 
 
 def test_recreate_is_not_used_when_everything_can_change_in_place():
-    plan = make(client=FakeCivoIps([instance()]), id=INSTANCE_ID, size="g3.medium", template_id=FOCAL,
+    plan = make(client=civo_ips([instance()]), id=INSTANCE_ID, size="g3.medium", template_id=FOCAL,
                 recreate=True).plan(instance())
     assert plan.actions == ["resize from g3.small to g3.medium"]
 
 
 def test_recreate_runs_delete_wait_create_in_order():
-    client = FakeCivoIps([instance()])
+    client = civo_ips([instance()])
     mod = make(client=client, id=INSTANCE_ID, template_id="ubuntu-jammy", recreate=True, wait=False)
     plan = mod.plan(instance())
     current = instance()

@@ -17,7 +17,7 @@ from ansible_collections.vmops.cloud.plugins.modules.civo_instance_snapshot impo
 )
 from ansible_collections.vmops.cloud.plugins.module_utils._http import InvalidParameterError
 from ansible_collections.vmops.cloud.plugins.modules.civo_instance_snapshot_info import CivoInstanceSnapshotInfo
-from ansible_collections.vmops.cloud.tests.unit.plugins.modules._civo_harness import FakeCivo, run
+from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeCivo, run
 
 IID = "4a07ac84-70f8-11e5-8fe9-5cf9389be614"
 SID = "8e1bd5c6-1f4a-4e0c-a0d6-1b0a3f0e3f55"
@@ -296,3 +296,51 @@ def test_info(monkeypatch):
     assert result["snapshots"] == []
     result = run(CivoInstanceSnapshotInfo, FakeCivo([]), dict(instance="ghost"), monkeypatch=monkeypatch)
     assert result["failed"] is True and "not found" in result["msg"]
+
+
+# -- waits are steps or reads before the plan, never in result() (issue 15) --------
+
+def test_an_earlier_runs_pending_snapshot_is_waited_for_before_the_plan(monkeypatch):
+    fake = client(snaps=[isnap(state="Pending")])
+    real_get = fake.get_instance_snapshot
+
+    def get_snapshot(instance_id, ref):
+        fake.isnaps[IID][0]["status"]["state"] = "Complete"
+        return real_get(instance_id, ref)
+
+    fake.get_instance_snapshot = get_snapshot
+    result = run(CivoInstanceSnapshot, fake, dict(instance=IID, name="before-upgrade"), monkeypatch=monkeypatch)
+    assert result["changed"] is False and result["actions"] == []
+    assert result["snapshot"]["status"]["state"] == "Complete"
+    assert fake.calls == [("list_instance_snapshots", IID), ("get_instance_snapshot", IID, SID)]
+    assert fake.mutations == []
+
+
+def test_result_reads_only_the_current_object(monkeypatch):
+    from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import make_module as make
+    fake = client(snaps=[isnap(state="Pending")])
+    mod = make(CivoInstanceSnapshot, fake, dict(instance=IID, name="before-upgrade"), monkeypatch=monkeypatch)
+    current = {"instance_id": IID, "snapshot": isnap(state="Pending"), "adopted": True, "deleted_duplicate": "s9"}
+    assert mod.result(current, None) == {"snapshot": isnap(state="Pending"), "adopted": True,
+                                         "deleted_duplicate": "s9"}
+    assert fake.calls == []  # no wait, no request
+
+
+def test_a_failed_wait_after_a_restore_still_reports_the_restore(monkeypatch):
+    from ansible_collections.vmops.cloud.plugins.module_utils.base import ApiError
+    fake = client()
+    # The answer names the new instance; reading it is then refused: the wait fails after the restore was sent.
+    fake.answers[("POST", RESTORE)] = {"id": "r3", "instance_id": NEW, "hostname": "copy.example.com",
+                                       "status": {"state": "in_progress"}}
+
+    def get_instance(instance_id):
+        raise ApiError("forbidden", status=403, code="forbidden", reason="forbidden")
+
+    fake.get_instance = get_instance
+    result = run(CivoInstanceSnapshot, fake, dict(instance=IID, name="before-upgrade", state="restored",
+                                                  restore_hostname="copy.example.com"), monkeypatch=monkeypatch)
+    assert result["failed"] is True and result["changed"] is True
+    assert result["actions"] == ["restore snapshot before-upgrade to a new instance copy.example.com"]
+    assert result["failed_action"] == "wait for the restored instance copy.example.com to be ACTIVE"
+    assert result["restore"]["id"] == "r3" and result["instance"] is None
+    assert len(fake.mutations) == 1

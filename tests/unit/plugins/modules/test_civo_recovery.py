@@ -12,7 +12,7 @@ import pytest
 from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError
 from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, parse_bool
 from ansible_collections.vmops.cloud.plugins.modules.civo_recovery import CivoRecovery, plan_recovery
-from ansible_collections.vmops.cloud.tests.unit.plugins.modules._civo_harness import FakeCivo, run
+from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeCivo, run
 
 IID = "4a07ac84-70f8-11e5-8fe9-5cf9389be614"
 PATH = "/v2/instances/%s/recovery" % IID

@@ -13,7 +13,7 @@ from ansible_collections.vmops.cloud.plugins.modules.civo_snapshot import CivoSn
 from ansible_collections.vmops.cloud.plugins.module_utils.civo import snapshot_state
 from ansible_collections.vmops.cloud.plugins.module_utils._http import InvalidParameterError
 from ansible_collections.vmops.cloud.plugins.modules.civo_snapshot_info import CivoSnapshotInfo
-from ansible_collections.vmops.cloud.tests.unit.plugins.modules._civo_harness import FakeCivo, run
+from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeCivo, run
 
 A = "44aab548-61ca-11e5-860e-5cf9389be614"
 B = "b177ae0e-60fa-11e5-be02-5cf9389be614"

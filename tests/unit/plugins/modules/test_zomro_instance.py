@@ -17,6 +17,7 @@ from ansible_collections.vmops.cloud.plugins.module_utils.zomro import elements
 from ansible_collections.vmops.cloud.plugins.modules import zomro_instance
 from ansible_collections.vmops.cloud.plugins.modules.zomro_instance import ZomroInstanceModule
 from ansible_collections.vmops.cloud.plugins.modules.zomro_rescue import ZomroRescueModule
+from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeAnsibleModule, FakeZomro, bare_module
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "zomro")
 
@@ -31,48 +32,9 @@ def by_name(name):
     return [i for i in items if i.get("servername") == name or i.get("name") == name][0]
 
 
-class FakeClient(object):
-    """Records power calls; answers reads from a list of instance states."""
-
-    def __init__(self, item=None, reads=()):
-        self.item = item
-        self.reads = list(reads)
-        self.calls = []
-
-    def power(self, elid, action):
-        self.calls.append(("power", elid, action))
-        return {"ok": "ok"}
-
-    def get_instance(self, elid):
-        self.calls.append(("get", elid))
-        if self.reads:
-            item = dict(self.item)
-            item["instance_status"] = self.reads.pop(0)
-            return item
-        return self.item
-
-    def create_or_adopt(self, send, find):
-        return send(), False
-
-
-class FakeAnsibleModule(object):
-    check_mode = False
-
-    def __init__(self):
-        self.warnings = []
-        self.no_log_values = set()
-
-    def warn(self, msg):
-        self.warnings.append(msg)
-
-
 def make(state="started", hard=False, wait=True, client=None, instance="5203773"):
-    mod = ZomroInstanceModule.__new__(ZomroInstanceModule)
-    mod.module = FakeAnsibleModule()
-    mod.params = dict(instance=instance, state=state, hard=hard, wait=wait, wait_timeout=5,
-                      username="u", password="p", auth_token=None)
-    mod._client = client or FakeClient()
-    return mod
+    return bare_module(ZomroInstanceModule, dict(instance=instance, state=state, hard=hard, wait=wait, wait_timeout=5,
+                                                 username="u", password="p", auth_token=None), client or FakeZomro())
 
 
 def item(state, **extra):
@@ -172,7 +134,7 @@ def test_plan_over_the_real_shape_fixtures():
 # -- steps ----------------------------------------------------------------------------------------------
 
 def test_steps_send_one_power_request_and_wait():
-    client = FakeClient(item("Stopped"), reads=["Starting", "Active"])
+    client = FakeZomro(item("Stopped"), reads=["Starting", "Active"])
     mod = make("started", client=client)
     mod.wait_for = lambda fetch, done, what, failed=None, describe=None: _poll(fetch, done)
     plan = mod.plan(item("Stopped"))
@@ -213,7 +175,7 @@ def rescue_module(state):
     mod.module = FakeAnsibleModule()
     mod.params = dict(instance="x", state=state, image="f8f2573f-56c4-44c5-8469-84eee4aa64e7", zone="pub",
                       rescue_password=None, wait=True, wait_timeout=5, username="u", password="p", auth_token=None)
-    mod._client = FakeClient()
+    mod._client = FakeZomro()
     mod.image = mod.zone = mod.image_label = None
     return mod
 

@@ -12,6 +12,7 @@ import pytest
 from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError
 from ansible_collections.vmops.cloud.plugins.module_utils.zomro import elements, slist
 from ansible_collections.vmops.cloud.plugins.modules.zomro_instance_info import ZomroInstanceInfoModule, select_instances
+from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeZomro, bare_module
 
 DOC = {"elem": [
     {"id": {"$": "1"}, "servername": {"$": "web"}, "status": {"$": "2"}, "fotbo_status": {"$": "active"},
@@ -49,23 +50,9 @@ def test_select_instances(ref, ids):
     assert [i["id"] for i in select_instances(items(), ref)] == ids
 
 
-class FakeClient(object):
-    def __init__(self):
-        self.previews = []
-
-    def list_instances(self):
-        return items()
-
-    def rescue_images(self, elid):
-        self.previews.append(elid)
-        return slist(PREVIEW, "select_boot"), ["pub", "own"]
-
-
 def make(**params):
-    mod = ZomroInstanceInfoModule.__new__(ZomroInstanceInfoModule)
-    mod.params = dict(dict(instance=None, rescue_images=False), **params)
-    mod._client = FakeClient()
-    return mod
+    client = FakeZomro(instances=items(), images=slist(PREVIEW, "select_boot"), zones=["pub", "own"])
+    return bare_module(ZomroInstanceInfoModule, dict(dict(instance=None, rescue_images=False), **params), client)
 
 
 def test_gather_all():

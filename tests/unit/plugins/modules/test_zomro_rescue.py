@@ -20,6 +20,7 @@ from ansible_collections.vmops.cloud.plugins.module_utils.zomro import (
 )
 from ansible_collections.vmops.cloud.plugins.modules import zomro_rescue
 from ansible_collections.vmops.cloud.plugins.modules.zomro_rescue import ZomroRescueModule, match_image, rescue_view
+from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeZomro, bare_module
 
 UBUNTU = "f8f2573f-56c4-44c5-8469-84eee4aa64e7"
 OWN = "a9e7c223-5f11-4546-a298-6af546bebde6"
@@ -123,33 +124,10 @@ def test_error_message_hint_only_for_token_sessions():
 
 # -- planning ------------------------------------------------------------------
 
-class FakeClient(object):
-    def __init__(self, preview=None):
-        self.preview_calls = 0
-        self.preview = preview if preview is not None else images()
-
-    def rescue_images(self, elid):
-        self.preview_calls += 1
-        return self.preview, ["pub", "own"]
-
-
-class FakeAnsibleModule(object):
-    check_mode = False
-
-    def __init__(self):
-        self.warnings = []
-
-    def warn(self, msg):
-        self.warnings.append(msg)
-
-
 def make(state="enabled", image="Ubuntu 22.04", zone=None, instance="5203773", password=None, client=None):
-    mod = ZomroRescueModule.__new__(ZomroRescueModule)
-    mod.module = FakeAnsibleModule()
-    mod.params = dict(instance=instance, state=state, image=image, zone=zone, rescue_password=password,
-                      wait=True, wait_timeout=5, username="u", password="p", auth_token=None)
-    mod._client = client or FakeClient()
-    return mod
+    params = dict(instance=instance, state=state, image=image, zone=zone, rescue_password=password,
+                  wait=True, wait_timeout=5, username="u", password="p", auth_token=None)
+    return bare_module(ZomroRescueModule, params, client or FakeZomro(images=images()))
 
 
 def inst(status):
@@ -202,7 +180,7 @@ def test_plan_uuid_without_zone_takes_the_zone_of_the_image():
 
 
 def test_plan_image_without_zone_in_preview_needs_zone():
-    mod = make(client=FakeClient(preview=[{"key": UBUNTU, "value": "Ubuntu 22.04", "depend": None}]))
+    mod = make(client=FakeZomro(images=[{"key": UBUNTU, "value": "Ubuntu 22.04", "depend": None}]))
     with pytest.raises(ApiError) as err:
         mod.plan(inst("active"))
     assert "set zone" in str(err.value)
