@@ -206,8 +206,8 @@ def test_rescue_zone_accepts_shr():
 
 # -- an instance already on its way: find() waits, result() never does ------------------------------------
 
-class _FindingClient(FakeClient):
-    """FakeClient that also answers require_instance with the instance as first listed."""
+class _FindingClient(FakeZomro):
+    """FakeZomro that also answers require_instance with the instance as first listed."""
 
     def require_instance(self, ref):
         self.calls.append(("find", ref))
