@@ -20,7 +20,7 @@ This base turns that into check mode (steps are not run), ``--diff`` output
         def plan(self, current):
             plan = Plan(before=summary(current))
             if current is None:
-                plan.add("create instance", self.create, status="ACTIVE")
+                plan.step("create instance", self.create, changes={"status": "ACTIVE"})
             return plan
 
         def create(self, current):
@@ -55,7 +55,7 @@ from ._http import (
     MalformedResponseError,
     scrub,
 )
-from .provider import resolve as resolve_provider
+from .provider import Provider
 from .waiter import WaitFailed, WaitTimeout, wait_argument_spec, wait_until
 
 # Modules import the errors from here (never from the private ``_http``).
@@ -79,7 +79,7 @@ class Plan(object):
         """Add a step that carries its own arguments: ``func(current, *args, **kwargs)``.
 
         It returns the new current object.  ``changes`` holds the fields the step changes, for
-        ``--diff``.  Prefer this to ``add``: no data passes through attributes of the module.
+        ``--diff``.  No data passes through attributes of the module.
         """
         self.steps.append((description, _Bound(func, args, kwargs)))
         self.after.update(changes or {})
@@ -92,17 +92,6 @@ class Plan(object):
         for side, value in ((self.before, before), (self.after, after)):
             if value is not MISSING:
                 side[key] = copy.deepcopy(value)
-        return self
-
-    def add(self, *step, **after):
-        """Add a step ``(description, func)``: ``func(current)`` returns the new current object.
-
-        ``after`` holds the fields the step changes, for ``--diff`` (any name,
-        ``description`` included, hence the positional ``step``).
-        """
-        description, func = step
-        self.steps.append((description, func))
-        self.after.update(after)
         return self
 
     @property
@@ -145,7 +134,7 @@ class _Progress(object):
 
 class VmopsModule(object):
     #: the ``Provider`` object its provider module exports, or ``None``: which client
-    #: and credential options.  The name of a registered provider is still accepted.
+    #: and credential options.
     provider = None
     #: the result key holding the managed object.
     resource_key = "resource"
@@ -157,7 +146,9 @@ class VmopsModule(object):
     waits = True
 
     def __init__(self):
-        provider = resolve_provider(self.provider)
+        provider = self.provider
+        if provider is not None and not isinstance(provider, Provider):
+            raise TypeError("%s.provider must be a Provider object (the one its provider module exports), not %r" % (type(self).__name__, provider))
         spec = {}
         if provider is not None:
             spec.update(provider.argument_spec())
@@ -185,7 +176,7 @@ class VmopsModule(object):
     @property
     def client(self):
         if self._client is None:
-            provider = resolve_provider(self.provider)
+            provider = self.provider
             if provider is not None:
                 self._client = provider.client(self.params)
         return self._client
@@ -199,7 +190,7 @@ class VmopsModule(object):
         if getattr(self, "_failing", False):
             raise _NoWait()
         if describe is None:
-            provider = resolve_provider(self.provider)
+            provider = self.provider
             describe = provider.describe if provider is not None else None
         return wait_until(fetch, done, self.params["wait_timeout"], what, failed=failed, describe=describe)
 

@@ -31,7 +31,6 @@ class Provider(object):
         self._client = client
         self.module_kwargs = module_kwargs or {}
         self.describe = describe
-        _REGISTRY[name] = self
 
     def argument_spec(self):
         return copy.deepcopy(self._argument_spec())
@@ -51,20 +50,3 @@ class Provider(object):
 
     def __repr__(self):
         return "<Provider %s>" % self.name
-
-
-_REGISTRY = {}
-
-
-def resolve(provider):
-    """A ``Provider`` from itself, ``None``, or (still accepted) the name of a registered one.
-
-    A provider registers itself when its module is imported; a module naming ``"civo"`` imports
-    ``civo.py`` anyway (for its helpers), so the name resolves.
-    """
-    if provider is None or isinstance(provider, Provider):
-        return provider
-    try:
-        return _REGISTRY[provider]
-    except KeyError:
-        raise ValueError("unknown provider %r (import its module_utils, or name its Provider object)" % (provider,))

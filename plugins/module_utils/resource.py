@@ -33,7 +33,6 @@ from .base import (  # noqa: F401 (errors re-exported for the resource modules)
     ApiError,
     InfoModule,
     InvalidParameterError,
-    MalformedResponseError,
     Plan,
     VmopsModule,
 )

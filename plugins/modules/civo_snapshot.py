@@ -84,7 +84,7 @@ options:
 notes:
   - With O(wait=true) the module waits until the snapshot is V(complete), also when an existing snapshot is still
     being taken. After a take or retake the wait is a step of its own, listed in RV(actions) (a failed wait still
-    reports the snapshot taken, with RV(changed=true)); waiting for an earlier run's snapshot changes nothing.
+    reports the snapshot taken, with C(changed=true)); waiting for an earlier run's snapshot changes nothing.
   - Check mode sends no request that changes anything; C(--diff) shows the snapshot before and after.
 seealso:
   - module: vmops.cloud.civo_snapshot_info

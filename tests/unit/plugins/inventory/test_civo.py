@@ -34,6 +34,7 @@ if AnsibleCollectionConfig.collection_finder is None:  # plain pytest; ansible-t
 
 from ansible_collections.vmops.cloud.plugins.inventory import civo as civo_inv  # noqa: E402
 from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError  # noqa: E402
+from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeCivo  # noqa: E402
 
 
 def instance(ident, hostname, region="LON1", status="ACTIVE", tags=(), size="g3.small", **extra):
@@ -56,36 +57,14 @@ def instance(ident, hostname, region="LON1", status="ACTIVE", tags=(), size="g3.
     return inst
 
 
-class FakeClient(object):
-    """Stands in for CivoClient: per-region instance lists, records each listing."""
-
-    data = {}
-    calls = []
-    created = []
-    error = None
-
-    def __init__(self, **kwargs):
-        self.kwargs = kwargs
-        self.region = kwargs.get("region")
-        FakeClient.created.append(kwargs)
-
-    def list_instances(self, tags=None):
-        FakeClient.calls.append((self.region, list(tags or [])))
-        if FakeClient.error is not None:
-            raise FakeClient.error
-        return [dict(i) for i in FakeClient.data.get(self.region, [])]
-
-
 @pytest.fixture
 def fake(monkeypatch):
-    FakeClient.data = {}
-    FakeClient.calls = []
-    FakeClient.created = []
-    FakeClient.error = None
-    monkeypatch.setattr(civo_inv, "CivoClient", FakeClient)
+    """The kit's FakeCivo, built by the plugin in place of CivoClient: ``regions`` holds each region's instances."""
+    client = FakeCivo()
+    monkeypatch.setattr(civo_inv, "CivoClient", client.build)
     for name in ("CIVO_TOKEN", "CIVO_API_KEY", "CIVO_API_URL", "CIVO_REGION"):
         monkeypatch.delenv(name, raising=False)
-    return FakeClient
+    return client
 
 
 def run(tmp_path, config, name="test.civo.yml"):
@@ -153,8 +132,8 @@ def test_public_fields_drop_secrets_and_fill_region():
 # -- parse ---------------------------------------------------------------------------
 
 def test_parse_builds_hosts_groups_and_prefixed_vars(tmp_path, fake):
-    fake.data = {"LON1": [instance("11111111-a", "web1.example.com", tags=["web", "prod-eu"]),
-                          instance("22222222-b", "db1.example.com", status="SHUTOFF", size="g3.large")]}
+    fake.regions = {"LON1": [instance("11111111-a", "web1.example.com", tags=["web", "prod-eu"]),
+                             instance("22222222-b", "db1.example.com", status="SHUTOFF", size="g3.large")]}
     inv = run(tmp_path, BASE)
     assert set(inv.hosts) == {"web1.example.com", "db1.example.com"}
     groups = dict((name, sorted(h.name for h in g.get_hosts())) for name, g in inv.groups.items())
@@ -175,13 +154,13 @@ def test_parse_builds_hosts_groups_and_prefixed_vars(tmp_path, fake):
         assert secret not in hv
     assert "s3cret-pass" not in repr(hv) and "unit-test-key" not in repr(hv)
     # one client, one listing for the default region
-    assert fake.calls == [("LON1", [])]
+    assert fake.listings == [("LON1", [])]
     assert fake.created[0]["api_key"] == "unit-test-key"
     assert fake.created[0]["api_url"] == "http://api.test"
 
 
 def test_parse_regions_filters_prefix_and_connect_with(tmp_path, fake):
-    fake.data = {
+    fake.regions = {
         "LON1": [instance("11111111-a", "a", tags=["web", "prod"]), instance("22222222-b", "b", tags=["web"])],
         "NYC1": [instance("33333333-c", "c", region="NYC1", tags=["prod", "web"], status="SHUTOFF"),
                  instance("44444444-d", "d", region="NYC1", tags=["prod", "web"], status="BUILDING",
@@ -190,7 +169,7 @@ def test_parse_regions_filters_prefix_and_connect_with(tmp_path, fake):
     cfg = BASE + ("regions: [lon1, NYC1, LON1]\ntags: [web, prod]\nstatus: [active, building]\n"
                   "connect_with: private_ip\nhostvar_prefix: x_\n")
     inv = run(tmp_path, cfg)
-    assert fake.calls == [("LON1", ["web", "prod"]), ("NYC1", ["web", "prod"])]
+    assert fake.listings == [("LON1", ["web", "prod"]), ("NYC1", ["web", "prod"])]
     assert len(fake.created) == 1
     assert set(inv.hosts) == {"a", "d"}
     assert inv.get_host("a").vars["ansible_host"] == inv.get_host("a").vars["x_private_ip"]
@@ -200,8 +179,8 @@ def test_parse_regions_filters_prefix_and_connect_with(tmp_path, fake):
 
 
 def test_parse_duplicate_hostnames_across_regions(tmp_path, fake):
-    fake.data = {"LON1": [instance("aaaaaaaa-1", "web")],
-                 "FRA1": [instance("bbbbbbbb-2", "web", region="FRA1")]}
+    fake.regions = {"LON1": [instance("aaaaaaaa-1", "web")],
+                    "FRA1": [instance("bbbbbbbb-2", "web", region="FRA1")]}
     inv = run(tmp_path, BASE + "regions: [LON1, FRA1]\nconnect_with: hostname\n")
     assert set(inv.hosts) == {"web_aaaaaaaa", "web_bbbbbbbb"}
     assert inv.get_host("web_bbbbbbbb").vars["ansible_host"] == "web"
@@ -209,8 +188,8 @@ def test_parse_duplicate_hostnames_across_regions(tmp_path, fake):
 
 
 def test_parse_compose_groups_and_keyed_groups(tmp_path, fake):
-    fake.data = {"LON1": [instance("11111111-a", "a", ram_mb=8192, tags=["web"]),
-                          instance("22222222-b", "b", ram_mb=1024)]}
+    fake.regions = {"LON1": [instance("11111111-a", "a", ram_mb=8192, tags=["web"]),
+                             instance("22222222-b", "b", ram_mb=1024)]}
     cfg = BASE + ("compose:\n  ansible_user: \"'admin'\"\n  mem_gb: civo_ram_mb // 1024\n"
                   "groups:\n  big: civo_ram_mb >= 8192\n"
                   "keyed_groups:\n  - key: civo_tags\n    prefix: tagged\n")
@@ -235,13 +214,13 @@ def test_parse_api_key_from_environment(tmp_path, fake, monkeypatch):
 def test_parse_region_from_environment(tmp_path, fake, monkeypatch):
     monkeypatch.setenv("CIVO_REGION", "fra1")
     run(tmp_path, BASE)
-    assert fake.calls == [("FRA1", [])]
+    assert fake.listings == [("FRA1", [])]
 
 
 def test_parse_without_api_key_fails_before_any_request(tmp_path, fake):
     with pytest.raises(AnsibleParserError, match="api_key is required"):
         run(tmp_path, "plugin: vmops.cloud.civo\n")
-    assert fake.created == [] and fake.calls == []
+    assert fake.created == [] and fake.listings == []
 
 
 @pytest.mark.parametrize("extra, message", [
@@ -252,7 +231,7 @@ def test_parse_without_api_key_fails_before_any_request(tmp_path, fake):
 def test_parse_bad_options_fail_before_any_request(tmp_path, fake, extra, message):
     with pytest.raises(AnsibleParserError, match=message):
         run(tmp_path, BASE + extra)
-    assert fake.calls == []
+    assert fake.listings == []
 
 
 def test_parse_api_error_is_a_clear_parser_error_without_the_key(tmp_path, fake):
@@ -285,8 +264,8 @@ def _never_templated(value):
 
 def test_parse_marks_every_api_string_unsafe(tmp_path, fake):
     evil = "{{ lookup('pipe', 'id') }}"
-    fake.data = {"LON1": [instance("11111111-a", evil, tags=[evil], reverse_dns=evil, notes=evil,
-                                   nested={"deep": [evil, {"k": evil}]})]}
+    fake.regions = {"LON1": [instance("11111111-a", evil, tags=[evil], reverse_dns=evil, notes=evil,
+                                      nested={"deep": [evil, {"k": evil}]})]}
     inv = run(tmp_path, BASE)
     (name,) = list(inv.hosts)
     assert name == evil and _never_templated(inv.get_host(name).name)
@@ -337,10 +316,10 @@ def test_cache_key_depends_on_key_url_and_scope_never_holds_the_key(tmp_path, fa
 
 
 def test_parse_hostnames_first_non_empty_wins_then_filters(tmp_path, fake):
-    fake.data = {"LON1": [instance("11111111-a", "a.example.com", reverse_dns="rdns-a.example.com", ram_mb=8192),
-                          instance("22222222-b", "b.example.com", reverse_dns="", ram_mb=8192),
-                          instance("33333333-c", "", reverse_dns="", ram_mb=8192),
-                          instance("44444444-d", "d.example.com", ram_mb=1024)]}
+    fake.regions = {"LON1": [instance("11111111-a", "a.example.com", reverse_dns="rdns-a.example.com", ram_mb=8192),
+                             instance("22222222-b", "b.example.com", reverse_dns="", ram_mb=8192),
+                             instance("33333333-c", "", reverse_dns="", ram_mb=8192),
+                             instance("44444444-d", "d.example.com", ram_mb=1024)]}
     cfg = BASE + ("hostnames:\n  - reverse_dns\n  - \"{{ civo_hostname | upper }}\"\n"
                   "filters:\n  - civo_ram_mb >= 4096\n")
     inv = run(tmp_path, cfg)
@@ -349,13 +328,13 @@ def test_parse_hostnames_first_non_empty_wins_then_filters(tmp_path, fake):
 
 
 def test_parse_hostnames_field_may_be_a_host_variable_but_never_a_hidden_field(tmp_path, fake):
-    fake.data = {"LON1": [instance("11111111-a", "a.example.com")]}
+    fake.regions = {"LON1": [instance("11111111-a", "a.example.com")]}
     inv = run(tmp_path, BASE + "hostnames: [initial_password, civo_name]\n")
     assert list(inv.hosts) == ["a"]
 
 
 def test_parse_filters_see_ansible_host_and_strict_errors(tmp_path, fake):
-    fake.data = {"LON1": [instance("11111111-a", "a", public_ip=None), instance("22222222-b", "b")]}
+    fake.regions = {"LON1": [instance("11111111-a", "a", public_ip=None), instance("22222222-b", "b")]}
     inv = run(tmp_path, BASE + "filters:\n  - ansible_host is defined\n")
     assert list(inv.hosts) == ["b"]
     from ansible.errors import AnsibleError
@@ -370,4 +349,4 @@ def test_parse_filters_see_ansible_host_and_strict_errors(tmp_path, fake):
 def test_parse_bad_hostnames_or_filters_fail_before_any_request(tmp_path, fake, extra, message):
     with pytest.raises(AnsibleParserError, match=message):
         run(tmp_path, BASE + extra)
-    assert fake.calls == []
+    assert fake.listings == []

@@ -34,6 +34,7 @@ from ansible.plugins.loader import inventory_loader  # noqa: E402
 
 from ansible_collections.vmops.cloud.plugins.inventory import zomro as zomro_inv  # noqa: E402
 from ansible_collections.vmops.cloud.plugins.module_utils.zomro import ZomroError  # noqa: E402
+from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeZomro  # noqa: E402
 
 
 def elem(elid, servername, state="active", field="instance_status", ip="185.0.0.1", **extra):
@@ -43,36 +44,14 @@ def elem(elid, servername, state="active", field="instance_status", ip="185.0.0.
     return out
 
 
-class FakeZomro(object):
-    items = []
-    created = []
-    calls = 0
-    error = None
-
-    def __init__(self, **kwargs):
-        self.kwargs = kwargs
-        self.session_id = kwargs.get("auth_token")
-        FakeZomro.created.append(kwargs)
-
-    def list_instances(self):
-        FakeZomro.calls += 1
-        if self.session_id is None:
-            self.session_id = "opened-session-0123456789"
-        if FakeZomro.error is not None:
-            raise FakeZomro.error
-        return [dict(i) for i in FakeZomro.items]
-
-
 @pytest.fixture
 def fake(monkeypatch):
-    FakeZomro.items = []
-    FakeZomro.created = []
-    FakeZomro.calls = 0
-    FakeZomro.error = None
-    monkeypatch.setattr(zomro_inv, "ZomroClient", FakeZomro)
+    """The kit's FakeZomro, built by the plugin in place of ZomroClient: ``instances`` is what it lists."""
+    client = FakeZomro()
+    monkeypatch.setattr(zomro_inv, "ZomroClient", client.build)
     for name in ("ZOMRO_USERNAME", "ZOMRO_PASSWORD", "ZOMRO_AUTH", "ZOMRO_API_URL"):
         monkeypatch.delenv(name, raising=False)
-    return FakeZomro
+    return client
 
 
 BASE = "plugin: vmops.cloud.zomro\nusername: demo\npassword: unit-pass-4242\napi_url: http://zomro.test/\n"
@@ -93,8 +72,8 @@ def groups_of(inv):
 
 
 def test_parse_groups_by_state_and_data_centre(tmp_path, fake):
-    fake.items = [elem(1, "web1", "Active "), elem(2, "db1", "stopped", field="fotbo_status", ip=""),
-                  elem(3, "r1", "rescued", datacentername="Germany"), elem(4, "", "active")]
+    fake.instances = [elem(1, "web1", "Active "), elem(2, "db1", "stopped", field="fotbo_status", ip=""),
+                      elem(3, "r1", "rescued", datacentername="Germany"), elem(4, "", "active")]
     inv = run(tmp_path, BASE)
     groups = groups_of(inv)
     assert groups["zomro"] == ["4", "db1", "r1", "web1"]
@@ -112,7 +91,7 @@ def test_parse_groups_by_state_and_data_centre(tmp_path, fake):
 
 
 def test_parse_status_connect_with_prefix_and_ip_list(tmp_path, fake):
-    fake.items = [elem(1, "web1", ip="185.0.0.7, 185.0.0.8"), elem(2, "db1", "stopped")]
+    fake.instances = [elem(1, "web1", ip="185.0.0.7, 185.0.0.8"), elem(2, "db1", "stopped")]
     inv = run(tmp_path, BASE + "status: [ACTIVE]\nhostvar_prefix: z_\n")
     assert list(inv.hosts) == ["web1"]
     assert inv.get_host("web1").vars["ansible_host"] == "185.0.0.7"
@@ -122,7 +101,7 @@ def test_parse_status_connect_with_prefix_and_ip_list(tmp_path, fake):
 
 
 def test_parse_hostnames_filters_and_constructed(tmp_path, fake):
-    fake.items = [elem(1, "web1"), elem(2, "web1"), elem(3, "db1", "stopped")]
+    fake.instances = [elem(1, "web1"), elem(2, "web1"), elem(3, "db1", "stopped")]
     cfg = BASE + ("hostnames:\n  - \"{{ zomro_servername }}-{{ zomro_id }}\"\n"
                   "filters:\n  - zomro_instance_status == 'active'\n"
                   "compose:\n  ansible_user: \"'root'\"\n"
@@ -153,7 +132,7 @@ def test_parse_credentials_from_environment_or_session(tmp_path, fake, monkeypat
 def test_parse_without_credentials_fails_before_any_request(tmp_path, fake):
     with pytest.raises(AnsibleParserError, match="credentials are missing"):
         run(tmp_path, "plugin: vmops.cloud.zomro\nusername: only-user\n")
-    assert fake.created == [] and fake.calls == 0
+    assert fake.created == [] and fake.calls == []
 
 
 def test_parse_error_masks_password_and_sessions(tmp_path, fake):
@@ -204,6 +183,6 @@ def test_verify_file_names(tmp_path):
 
 
 def test_parse_default_hostnames_fall_back_to_name_then_id(tmp_path, fake):
-    fake.items = [elem(1, "", name="label-1"), elem(2, None), elem(3, "srv-3", name="label-3")]
+    fake.instances = [elem(1, "", name="label-1"), elem(2, None), elem(3, "srv-3", name="label-3")]
     inv = run(tmp_path, BASE)
     assert sorted(inv.hosts) == ["2", "label-1", "srv-3"]

@@ -7,7 +7,8 @@
 Layer by layer (use the lowest one that lets the test say what it means):
 
 - ``FakeSession`` (with ``response``/``json_response``/... and the ``requests`` failures): stands in for
-  ``requests.Session`` under the real ``_http.Transport`` and the real clients.
+  ``requests.Session`` under the real ``_http.Transport`` and the real clients; ``Routes`` is a scripted
+  HTTP API (a route table) behind one.
 - ``FakeTransport``: stands in for ``_http.Transport`` under a real client whose ``request`` is answered
   in memory (``FakeCivoApi``).
 - ``FakeCivoApi``: the real ``CivoClient`` over an in-memory Civo API (instances, sizes, images, networks,
@@ -45,6 +46,10 @@ from urllib3.exceptions import (
     ProtocolError,
     ReadTimeoutError,
 )
+
+from ansible_collections.vmops.cloud.plugins.module_utils import base
+from ansible_collections.vmops.cloud.plugins.module_utils._http import AmbiguousRequestError, ApiError, create_or_adopt
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, instance_not_found, is_uuid
 
 
 # -- answers -------------------------------------------------------------------
@@ -228,6 +233,47 @@ class FakeSession(object):
         return [c.method for c in self.calls]
 
 
+class Routes(object):
+    """A scripted HTTP API behind a ``FakeSession`` (``.session``): answers ``(method, path)`` from a table.
+
+    ``Routes({("GET", "/v2/x"): answer})`` or ``Routes(**{"GET /v2/x": answer})``; a request without a route
+    fails the test.  An answer is a list (each request takes the next, the last one repeats), a callable of
+    the ``Call``, ``(status, body)`` (a ``bytes``/``str`` body is sent as it is, anything else as JSON),
+    ``bytes`` (sent with 200) or a JSON value (sent with 200).  ``.calls``: ``(method, path)`` of each request.
+    """
+
+    def __init__(self, routes=None, **named):
+        self.routes = dict(routes or {})
+        self.routes.update((tuple(k.split(" ", 1)), v) for k, v in named.items())
+        self.session = FakeSession(handler=self)
+
+    def __call__(self, call):
+        key = (call.method, call.path)
+        if key not in self.routes:
+            raise AssertionError("unexpected request %s %s" % key)
+        answers = self.routes[key]
+        value = answers.pop(0) if isinstance(answers, list) and len(answers) > 1 else (
+            answers[0] if isinstance(answers, list) else answers)
+        if callable(value):
+            value = value(call)
+        if isinstance(value, tuple):
+            status, body = value
+            if isinstance(body, (bytes, str)):
+                return response(status, body)
+            return json_response(status, body)
+        if isinstance(value, bytes):
+            return response(200, value)
+        return json_response(200, value)
+
+    @property
+    def calls(self):
+        return [(c.method, c.path) for c in self.session.calls]
+
+    @property
+    def mutating(self):
+        return [c for c in self.calls if c[0] != "GET"]
+
+
 class Sleeps(object):
     """A ``sleep`` that records the pauses instead of sleeping."""
 
@@ -374,8 +420,6 @@ def fake_module(params, check=False, diff=True):
 
 def make_module(cls, client, params, check=False, monkeypatch=None):
     """The module object, built by its real ``__init__`` over ``client`` (``monkeypatch`` is pytest's)."""
-    from ansible_collections.vmops.cloud.plugins.module_utils import base
-
     monkeypatch.setattr(base, "AnsibleModule", fake_module(params, check=check))
     mod = cls()
     mod._client = client
@@ -403,18 +447,6 @@ def bare_module(cls, params, client, module=None):
 
 # -- providers: Civo -------------------------------------------------------------
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import (  # noqa: E402
-    AmbiguousRequestError,
-    ApiError,
-    create_or_adopt,
-)
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import (  # noqa: E402
-    CivoClient,
-    instance_not_found,
-    is_uuid,
-)
-
-
 def not_found(what="instance"):
     """Civo's 404 for a missing ``what``."""
     return ApiError("not found", status=404, code="database_%s_not_found" % what, reason="not found")
@@ -425,6 +457,10 @@ class FakeCivo(object):
 
     Mutating requests (``put``/``post``/``delete``) are in ``.mutations``; ``answers``, ``ambiguous`` and
     ``on_send`` (keyed by ``(method, path)``) script what they answer, a lost answer, and the server side.
+
+    Where a plugin builds its own client, monkeypatch ``fake.build`` over ``CivoClient``: each client built
+    is recorded in ``created`` (its keyword arguments); ``list_instances`` then answers ``regions[region]``
+    (or raises ``error``) and records ``(region, tags)`` in ``listings``.
     """
 
     region = "LON1"
@@ -432,8 +468,12 @@ class FakeCivo(object):
     settle_race = CivoClient.settle_race
     delete_if_present = CivoClient.delete_if_present
 
-    def __init__(self, instances=(), recovery=None, snapshots=(), isnaps=None):
+    def __init__(self, instances=(), recovery=None, snapshots=(), isnaps=None, regions=None):
         self.instances = dict((i["id"], copy.deepcopy(i)) for i in instances)
+        self.regions = dict(regions or {})
+        self.error = None
+        self.created = []
+        self.listings = []
         self.recovery = dict(recovery or {})
         self.snapshots = [copy.deepcopy(s) for s in snapshots]
         self.isnaps = copy.deepcopy(isnaps or {})
@@ -442,7 +482,19 @@ class FakeCivo(object):
         self.ambiguous = {}    # (method, path) -> how many times to raise AmbiguousRequestError
         self.on_send = {}      # (method, path) -> callable applied when the request "reaches" the server
 
+    def build(self, **kwargs):
+        """Stands in for ``CivoClient(**kwargs)``: records the arguments and answers as this fake, in that region."""
+        self.created.append(kwargs)
+        self.region = kwargs.get("region")
+        return self
+
     # -- reads -------------------------------------------------------------
+    def list_instances(self, tags=None):
+        self.listings.append((self.region, list(tags or [])))
+        if self.error is not None:
+            raise self.error
+        return [dict(i) for i in self.regions.get(self.region, [])]
+
     def get_instance(self, instance_id):
         self.calls.append(("get_instance", instance_id))
         inst = self.instances.get(instance_id)
@@ -665,6 +717,10 @@ class FakeZomro(object):
     ``item``: what ``get_instance`` answers (``reads``: the ``instance_status`` of successive reads);
     ``instances``: what ``list_instances`` answers; ``images``/``zones``: what ``rescue_images`` answers
     (the instance ids it was asked for are in ``previews``).
+
+    Where a plugin builds its own client, monkeypatch ``fake.build`` over ``ZomroClient``: each client built
+    is recorded in ``created``; its first request opens a session when no ``auth_token`` was given
+    (``session_id``), and ``list_instances`` raises ``error`` when set.
     """
 
     def __init__(self, item=None, reads=(), instances=(), images=(), zones=("pub", "own")):
@@ -675,6 +731,15 @@ class FakeZomro(object):
         self.zones = list(zones)
         self.previews = []
         self.calls = []
+        self.created = []
+        self.session_id = None
+        self.error = None
+
+    def build(self, **kwargs):
+        """Stands in for ``ZomroClient(**kwargs)``: records the arguments and answers as this fake."""
+        self.created.append(kwargs)
+        self.session_id = kwargs.get("auth_token")
+        return self
 
     def power(self, elid, action):
         self.calls.append(("power", elid, action))
@@ -690,6 +755,10 @@ class FakeZomro(object):
 
     def list_instances(self):
         self.calls.append(("list",))
+        if self.session_id is None:
+            self.session_id = "opened-session-0123456789"
+        if self.error is not None:
+            raise self.error
         return [dict(i) for i in self.instances]
 
     def rescue_images(self, elid):

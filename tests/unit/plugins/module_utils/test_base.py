@@ -20,7 +20,7 @@ from ansible_collections.vmops.cloud.plugins.module_utils.base import (
     VmopsModule,
     WaitTimeout,
 )
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import CIVO, CivoClient
 from ansible_collections.vmops.cloud.plugins.module_utils.zomro import ZOMRO
 from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import (
     Exited,
@@ -69,11 +69,11 @@ class Thing(VmopsModule):
     def plan(self, current):
         plan = Plan(before=current)
         if current is None:
-            plan.add("create thing %s" % self.params["name"], self.create, name=self.params["name"],
-                     size=self.params["size"])
+            plan.step("create thing %s" % self.params["name"], self.create,
+                      changes=dict(name=self.params["name"], size=self.params["size"]))
         elif current["size"] != self.params["size"]:
-            plan.add("resize thing %s from %s to %s" % (self.params["name"], current["size"], self.params["size"]),
-                     self.resize, size=self.params["size"])
+            plan.step("resize thing %s from %s to %s" % (self.params["name"], current["size"], self.params["size"]),
+                      self.resize, changes=dict(size=self.params["size"]))
         return plan
 
     def create(self, current):
@@ -233,7 +233,7 @@ def test_option_errors_are_reported_by_ansible(capsys):
 # -- providers -----------------------------------------------------------------------------------------
 
 class CivoThing(VmopsModule):
-    provider = "civo"
+    provider = CIVO
     resource_key = "thing"
     error = None
 
@@ -361,7 +361,7 @@ def test_plan_copies_before_and_lists_actions_in_order():
     current = {"size": 1, "tags": ["a"]}
     plan = Plan(before=current)
     assert not plan.changed and plan.actions == []
-    plan.add("resize", lambda c: c, size=2).add("retag", lambda c: c, tags=["b"])
+    plan.step("resize", lambda c: c, changes=dict(size=2)).step("retag", lambda c: c, changes=dict(tags=["b"]))
     current["tags"].append("mutated")
     assert plan.changed
     assert plan.actions == ["resize", "retag"]
@@ -370,7 +370,7 @@ def test_plan_copies_before_and_lists_actions_in_order():
 
 
 def test_plan_diff_fields_may_have_any_name():
-    plan = Plan(before={"description": "old"}).add("describe", lambda c: c, description="new")
+    plan = Plan(before={"description": "old"}).step("describe", lambda c: c, changes={"description": "new"})
     assert plan.actions == ["describe"]
     assert plan.after == {"description": "new"}
 
@@ -386,7 +386,7 @@ def test_apply_passes_each_steps_result_to_the_next():
         seen.append(current)
         return "two"
 
-    plan = Plan().add("first", first).add("second", second)
+    plan = Plan().step("first", first).step("second", second)
     assert VmopsModule.apply(VmopsModule.__new__(VmopsModule), plan, "zero") == "two"
     assert seen == ["zero", "one"]
 
@@ -666,3 +666,16 @@ def test_plan_show_sets_one_diff_field_without_a_step():
     assert plan.before == {"a": 1, "b": None}
     assert plan.after == {"a": 1, "b": [2]}
     assert not plan.changed and plan.actions == []
+
+
+def test_plan_has_one_way_to_add_a_step():
+    assert not hasattr(Plan, "add")  # steps carry their own arguments: plan.step(description, func, *args, changes=)
+
+
+def test_a_provider_is_named_by_its_object_not_by_a_string():
+    class ByName(CivoThing):
+        provider = "civo"
+
+    with pytest.raises(TypeError) as err:
+        ByName()
+    assert "Provider object" in str(err.value)

@@ -9,7 +9,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import copy
 import json
 import os
 
@@ -35,10 +34,8 @@ from ansible_collections.vmops.cloud.plugins.modules.civo_instance_info import C
 from ansible_collections.vmops.cloud.plugins.module_utils.civo import snapshot_state
 from ansible_collections.vmops.cloud.plugins.module_utils.civo_restore import restore_info
 from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import (
-    FakeSession,
+    Routes,
     Sleeps,
-    json_response,
-    response,
     run,
 )
 
@@ -52,33 +49,23 @@ def fixture(name):
         return json.load(handle)
 
 
-class Api(object):
-    """Answers ``(method, path)`` from fixtures; anything else is a test failure."""
-
-    def __init__(self, routes=None):
-        self.routes = {
-            ("GET", "/v2/instances"): (200, fixture("instances_page")),
-            ("GET", "/v2/instances/" + WEB1): (200, fixture("instance")),
-            ("GET", "/v2/sizes"): (200, fixture("sizes")),
-            ("GET", "/v2/disk_images"): (200, fixture("disk_images")),
-            ("GET", "/v2/networks"): (200, fixture("networks")),
-            ("GET", "/v2/sshkeys"): (200, fixture("sshkeys")),
-            ("GET", "/v2/firewalls"): (200, fixture("firewalls")),
-        }
-        self.routes.update(routes or {})
-
-    def __call__(self, call):
-        key = (call.method, call.path)
-        if key not in self.routes:
-            raise AssertionError("unexpected request %s %s" % key)
-        status, body = self.routes[key]
-        if isinstance(body, (bytes, str)):
-            return response(status, body)
-        return json_response(status, copy.deepcopy(body))
+def api(routes=None):
+    """The kit's scripted API answering the real fixtures; ``routes`` adds or replaces answers."""
+    table = {
+        ("GET", "/v2/instances"): (200, fixture("instances_page")),
+        ("GET", "/v2/instances/" + WEB1): (200, fixture("instance")),
+        ("GET", "/v2/sizes"): (200, fixture("sizes")),
+        ("GET", "/v2/disk_images"): (200, fixture("disk_images")),
+        ("GET", "/v2/networks"): (200, fixture("networks")),
+        ("GET", "/v2/sshkeys"): (200, fixture("sshkeys")),
+        ("GET", "/v2/firewalls"): (200, fixture("firewalls")),
+    }
+    table.update(routes or {})
+    return Routes(table)
 
 
-def client(api=None, retries=0):
-    session = FakeSession(handler=api or Api())
+def client(routes=None, retries=0):
+    session = (routes or api()).session
     tr = Transport(session=session, retries=retries, sleep=Sleeps(), error_parser=civo_error)
     return CivoClient("k3y", api_url="https://api.civo.test", region="LON1", api_retries=retries, transport=tr), session
 
@@ -134,8 +121,8 @@ def ci_params(**kw):
 
 
 def test_region_404_is_a_failure_naming_the_cause_not_absent():
-    api = Api({("GET", "/v2/instances/" + WEB1): (404, fixture("error_region_not_found"))})
-    civo, dummy = client(api)
+    routes = api({("GET", "/v2/instances/" + WEB1): (404, fixture("error_region_not_found"))})
+    civo, dummy = client(routes)
     with pytest.raises(ApiError) as err:
         civo.get_instance(WEB1)
     assert err.value.code == "database_region_not_found" and err.value.status == 404
@@ -143,28 +130,28 @@ def test_region_404_is_a_failure_naming_the_cause_not_absent():
 
 
 def test_route_404_is_a_failure_not_absent():
-    api = Api({("GET", "/v2/instances/" + WEB1): (404, {"code": "route_not_found", "reason": "no route"})})
-    civo, dummy = client(api)
+    routes = api({("GET", "/v2/instances/" + WEB1): (404, {"code": "route_not_found", "reason": "no route"})})
+    civo, dummy = client(routes)
     with pytest.raises(ApiError) as err:
         civo.get_instance(WEB1)
     assert err.value.code == "route_not_found"
 
 
 def test_object_404_is_absent():
-    api = Api({("GET", "/v2/instances/" + WEB1): (404, fixture("error_instance_not_found"))})
-    civo, dummy = client(api)
+    routes = api({("GET", "/v2/instances/" + WEB1): (404, fixture("error_instance_not_found"))})
+    civo, dummy = client(routes)
     assert civo.get_instance(WEB1) is None
 
 
 def test_error_bodies_without_result_and_with_details_read_well():
-    api = Api({("GET", "/v2/sizes"): (400, fixture("error_with_details"))})
-    civo, dummy = client(api)
+    routes = api({("GET", "/v2/sizes"): (400, fixture("error_with_details"))})
+    civo, dummy = client(routes)
     with pytest.raises(ApiError) as err:
         civo.list_resource("sizes")
     assert err.value.code == "parameter_size_invalid"
     assert "not available in LON1" in str(err.value) and "The size supplied" in str(err.value)
-    api = Api({("GET", "/v2/sizes"): (401, fixture("error_legacy_auth"))})
-    civo, dummy = client(api)
+    routes = api({("GET", "/v2/sizes"): (401, fixture("error_legacy_auth"))})
+    civo, dummy = client(routes)
     with pytest.raises(ApiError) as err:
         civo.list_resource("sizes")
     assert err.value.code == "requires_authentication" and "check api_key" in str(err.value)
@@ -173,8 +160,8 @@ def test_error_bodies_without_result_and_with_details_read_well():
 @pytest.mark.parametrize("body", ['{"items": null}', "{}", "", "<html><body>Maintenance</body></html>", "[1, 2]",
                                   '"text"', '{"page": 1, "items": "x"}'])
 def test_a_malformed_list_is_never_read_as_empty(body):
-    api = Api({("GET", "/v2/instances"): (200, body)})
-    civo, session = client(api, retries=1)
+    routes = api({("GET", "/v2/instances"): (200, body)})
+    civo, session = client(routes, retries=1)
     with pytest.raises(MalformedResponseError):
         civo.find_instances_by_hostname("web1.example.com")
     assert session.count == 2  # a read: retried like a 5xx
@@ -182,8 +169,8 @@ def test_a_malformed_list_is_never_read_as_empty(body):
 
 @pytest.mark.parametrize("body", ["{}", "", "[]", "<html></html>"])
 def test_a_malformed_object_is_never_read_as_absent(body):
-    api = Api({("GET", "/v2/instances/" + WEB1): (200, body)})
-    civo, dummy = client(api)
+    routes = api({("GET", "/v2/instances/" + WEB1): (200, body)})
+    civo, dummy = client(routes)
     with pytest.raises(MalformedResponseError):
         civo.get_instance(WEB1)
 
@@ -203,8 +190,8 @@ def test_restore_answer_has_no_instance_id():
 
 
 def test_legacy_snapshot_api_missing_says_so():
-    api = Api({("GET", "/v2/snapshots"): (404, {"code": "route_not_found", "reason": "not found"})})
-    civo, dummy = client(api)
+    routes = api({("GET", "/v2/snapshots"): (404, {"code": "route_not_found", "reason": "not found"})})
+    civo, dummy = client(routes)
     with pytest.raises(ApiError) as err:
         civo.list_snapshots()
     assert err.value.code == "legacy_snapshot_api_unavailable"
@@ -280,7 +267,7 @@ def test_missing_api_key_names_the_environment_variables():
 
 
 def test_html_answer_to_a_read_is_malformed():
-    api = Api({("GET", "/v2/sizes"): (200, "<html>gateway</html>")})
-    civo, dummy = client(api)
+    routes = api({("GET", "/v2/sizes"): (200, "<html>gateway</html>")})
+    civo, dummy = client(routes)
     with pytest.raises(MalformedResponseError):
         civo.list_resource("sizes")

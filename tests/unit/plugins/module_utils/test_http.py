@@ -546,22 +546,7 @@ def test_tls_errors_are_not_retried():
 def test_check_hook_retries_a_malformed_read_then_returns_the_parsed_body():
     from ansible_collections.vmops.cloud.plugins.module_utils._http import MalformedResponseError, Transport
 
-    answers = [b"", b"{}", b"[1]"]
-
-    class Resp(object):
-        status_code = 200
-        headers = {}
-        reason = "OK"
-
-        def __init__(self, content):
-            self.content = content
-            self.text = content.decode()
-
-    class Session(object):
-        headers = {}
-
-        def request(self, method, url, **kw):
-            return Resp(answers.pop(0))
+    session = FakeSession(response(200, b""), response(200, b"{}"), response(200, b"[1]"))
 
     def check(response):
         import json
@@ -573,32 +558,21 @@ def test_check_hook_retries_a_malformed_read_then_returns_the_parsed_body():
             raise MalformedResponseError("not a list")
         return body
 
-    t = Transport(retries=3, sleep=lambda s: None, session=Session())
+    t = Transport(retries=3, sleep=lambda s: None, session=session)
     assert t.request("GET", "http://127.0.0.1:1/x", check=check) == [1]
-    assert t.request_count == 3
+    assert t.request_count == 3 and session.count == 3
 
 
 def test_check_hook_makes_an_unsafe_request_ambiguous():
     from ansible_collections.vmops.cloud.plugins.module_utils._http import (
         AmbiguousRequestError, MalformedResponseError, Transport)
 
-    class Resp(object):
-        status_code = 200
-        headers = {}
-        reason = "OK"
-        content = b"<html>"
-        text = "<html>"
-
-    class Session(object):
-        headers = {}
-
-        def request(self, method, url, **kw):
-            return Resp()
+    session = FakeSession(html_response(200, "<html>"))
 
     def check(response):
         raise MalformedResponseError("HTML instead of JSON")
 
-    t = Transport(retries=3, sleep=lambda s: None, session=Session())
+    t = Transport(retries=3, sleep=lambda s: None, session=session)
     with pytest.raises(AmbiguousRequestError) as info:
         t.request("POST", "http://127.0.0.1:1/x", check=check)
     assert info.value.code == "malformed_response" and t.request_count == 1

@@ -21,40 +21,9 @@ from ansible_collections.vmops.cloud.plugins.module_utils.resource import (
     Field, ResourceInfoModule, ResourceModule, Update, resource_spec)
 from ansible_collections.vmops.cloud.plugins.modules.civo_ssh_key import CivoSshKey
 from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import (
-    Exited, FakeSession, Sleeps, fake_module, json_response, response)
+    Exited, Routes, Sleeps, fake_module)
 
 BASE = "https://api.civo.test"
-
-
-class Api(object):
-    """A scripted Civo API: ``routes[(method, path)]`` is a list of answers (or a callable of the call)."""
-
-    def __init__(self, **routes):
-        self.routes = dict((tuple(k.split(" ", 1)), v) for k, v in routes.items())
-        self.session = FakeSession(handler=self.answer)
-
-    def answer(self, call):
-        key = (call.method, call.path)
-        if key not in self.routes:
-            raise AssertionError("unexpected request %s %s" % key)
-        answers = self.routes[key]
-        value = answers.pop(0) if isinstance(answers, list) and len(answers) > 1 else (
-            answers[0] if isinstance(answers, list) else answers)
-        if callable(value):
-            value = value(call)
-        if isinstance(value, tuple):
-            return json_response(value[0], value[1])
-        if isinstance(value, bytes):
-            return response(200, value)
-        return json_response(200, value)
-
-    @property
-    def calls(self):
-        return [(c.method, c.path) for c in self.session.calls]
-
-    @property
-    def mutating(self):
-        return [c for c in self.calls if c[0] != "GET"]
 
 
 def run(cls, api, params, check=False, monkeypatch=None, retries=2):
@@ -81,7 +50,7 @@ def sshkey(kid, name, key=KEY, created="2026-01-01T00:00:00Z"):
 # -- planning, check mode, diff ---------------------------------------------------------------------------
 
 def test_create_in_check_mode_sends_nothing_and_shows_the_diff(monkeypatch):
-    api = Api(**{"GET /v2/sshkeys": [[sshkey("a", "other")]]})
+    api = Routes(**{"GET /v2/sshkeys": [[sshkey("a", "other")]]})
     res = run(CivoSshKey, api, dict(name="web", public_key=KEY), check=True, monkeypatch=monkeypatch)
     assert res["changed"] is True and res["actions"] == ["create SSH key 'web'"]
     assert res["diff"] == {"before": {}, "after": {"name": "web", "public_key": " ".join(KEY.split()[:2])}}
@@ -90,7 +59,7 @@ def test_create_in_check_mode_sends_nothing_and_shows_the_diff(monkeypatch):
 
 def test_create_posts_name_key_and_region_then_looks_again(monkeypatch):
     listed = [[], [sshkey("new", "web", created="2026-11-26T10:00:00Z")]]
-    api = Api(**{"GET /v2/sshkeys": listed, "POST /v2/sshkeys": {"result": "success", "id": "new"}})
+    api = Routes(**{"GET /v2/sshkeys": listed, "POST /v2/sshkeys": {"result": "success", "id": "new"}})
     res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
     assert res["changed"] is True and res["ssh_key"]["id"] == "new" and res["adopted"] is False
     assert api.calls == [("GET", "/v2/sshkeys"), ("POST", "/v2/sshkeys"), ("GET", "/v2/sshkeys")]
@@ -99,7 +68,7 @@ def test_create_posts_name_key_and_region_then_looks_again(monkeypatch):
 
 
 def test_noop_by_id_is_one_request(monkeypatch):
-    api = Api(**{"GET /v2/sshkeys/a": sshkey("a", "web")})
+    api = Routes(**{"GET /v2/sshkeys/a": sshkey("a", "web")})
     res = run(CivoSshKey, api, dict(id="a", name="web", public_key=KEY), monkeypatch=monkeypatch)
     assert res["changed"] is False and res["actions"] == [] and api.calls == [("GET", "/v2/sshkeys/a")]
     assert res["diff"]["before"] == res["diff"]["after"]
@@ -108,7 +77,7 @@ def test_noop_by_id_is_one_request(monkeypatch):
 # -- immutable fields --------------------------------------------------------------------------------------
 
 def test_changed_immutable_field_is_refused_naming_field_and_values(monkeypatch):
-    api = Api(**{"GET /v2/sshkeys": [[sshkey("a", "web")]]})
+    api = Routes(**{"GET /v2/sshkeys": [[sshkey("a", "web")]]})
     res = run(CivoSshKey, api, dict(name="web", public_key=OTHER), monkeypatch=monkeypatch)
     assert res["failed"] is True and res["failure"]["code"] == "immutable_field"
     msg = res["msg"]
@@ -142,8 +111,8 @@ def thing(**extra):
 
 
 def test_updates_are_grouped_by_request_in_declaration_order(monkeypatch):
-    api = Api(**{"GET /v2/things/t1": thing(), "PUT /v2/things/t1": {"result": "success"},
-                 "PUT /v2/things/t1/resize": {"result": "success"}})
+    api = Routes(**{"GET /v2/things/t1": thing(), "PUT /v2/things/t1": {"result": "success"},
+                    "PUT /v2/things/t1/resize": {"result": "success"}})
     res = run(Thing, api, dict(id="t1", name="two", notes="m", size=2, zone="z1"), monkeypatch=monkeypatch)
     assert res["changed"] is True
     assert api.mutating == [("PUT", "/v2/things/t1"), ("PUT", "/v2/things/t1/resize")]
@@ -155,7 +124,7 @@ def test_updates_are_grouped_by_request_in_declaration_order(monkeypatch):
 
 
 def test_every_refused_field_is_named_in_one_message(monkeypatch):
-    api = Api(**{"GET /v2/things/t1": thing()})
+    api = Routes(**{"GET /v2/things/t1": thing()})
     res = run(Thing, api, dict(id="t1", zone="z2", kind="q", size=5), monkeypatch=monkeypatch)
     assert res["failed"] and res["failure"]["reason"] == "zone, kind"
     assert "zone (current 'z1', wanted 'z2')" in res["msg"] and "kind (current 'k', wanted 'q')" in res["msg"]
@@ -167,8 +136,8 @@ def test_every_refused_field_is_named_in_one_message(monkeypatch):
 def test_a_younger_duplicate_made_by_this_run_is_deleted_and_the_oldest_adopted(monkeypatch):
     older = sshkey("zzz-other", "web", created="2026-11-26T10:00:00Z")
     ours = sshkey("aaa-ours", "web", created="2026-11-26T10:00:01Z")
-    api = Api(**{"GET /v2/sshkeys": [[], [ours, older]], "POST /v2/sshkeys": {"result": "success", "id": "aaa-ours"},
-                 "DELETE /v2/sshkeys/aaa-ours": {"result": "success"}})
+    api = Routes(**{"GET /v2/sshkeys": [[], [ours, older]], "POST /v2/sshkeys": {"result": "success", "id": "aaa-ours"},
+                    "DELETE /v2/sshkeys/aaa-ours": {"result": "success"}})
     res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
     assert res["changed"] is True and res["ssh_key"]["id"] == "zzz-other"
     assert res["duplicates_deleted"] == ["aaa-ours"]
@@ -179,7 +148,7 @@ def test_a_younger_duplicate_made_by_this_run_is_deleted_and_the_oldest_adopted(
 def test_the_oldest_is_kept_by_the_run_that_made_it(monkeypatch):
     ours = sshkey("zzz-ours", "web", created="2026-11-26T10:00:00Z")
     younger = sshkey("aaa-other", "web", created="2026-11-26T10:00:01Z")
-    api = Api(**{"GET /v2/sshkeys": [[], [younger, ours]], "POST /v2/sshkeys": {"result": "success", "id": "zzz-ours"}})
+    api = Routes(**{"GET /v2/sshkeys": [[], [younger, ours]], "POST /v2/sshkeys": {"result": "success", "id": "zzz-ours"}})
     res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
     assert res["ssh_key"]["id"] == "zzz-ours" and "duplicates_deleted" not in res
     assert api.mutating == [("POST", "/v2/sshkeys")]
@@ -188,16 +157,16 @@ def test_the_oldest_is_kept_by_the_run_that_made_it(monkeypatch):
 def test_same_created_at_breaks_the_tie_by_id(monkeypatch):
     ours = sshkey("b", "web", created="2026-11-26T10:00:00Z")
     other = sshkey("a", "web", created="2026-11-26T10:00:00Z")
-    api = Api(**{"GET /v2/sshkeys": [[], [ours, other]], "POST /v2/sshkeys": {"result": "success", "id": "b"},
-                 "DELETE /v2/sshkeys/b": {"result": "success"}})
+    api = Routes(**{"GET /v2/sshkeys": [[], [ours, other]], "POST /v2/sshkeys": {"result": "success", "id": "b"},
+                    "DELETE /v2/sshkeys/b": {"result": "success"}})
     res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
     assert res["ssh_key"]["id"] == "a" and res["duplicates_deleted"] == ["b"]
 
 
 def test_adopting_another_runs_object_with_a_different_immutable_value_is_refused(monkeypatch):
     older = sshkey("a", "web", key=OTHER, created="2026-11-26T10:00:00Z")
-    api = Api(**{"GET /v2/sshkeys": [[], [older]],
-                 "POST /v2/sshkeys": (409, {"code": "database_ssh_key_duplicate_name", "reason": "taken"})})
+    api = Routes(**{"GET /v2/sshkeys": [[], [older]],
+                    "POST /v2/sshkeys": (409, {"code": "database_ssh_key_duplicate_name", "reason": "taken"})})
     res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
     assert res["failed"] and res["failure"]["code"] == "immutable_field"
     assert api.mutating == [("POST", "/v2/sshkeys")]
@@ -205,15 +174,15 @@ def test_adopting_another_runs_object_with_a_different_immutable_value_is_refuse
 
 def test_a_taken_name_at_create_is_adopted(monkeypatch):
     older = sshkey("a", "web", created="2026-11-26T10:00:00Z")
-    api = Api(**{"GET /v2/sshkeys": [[], [older]],
-                 "POST /v2/sshkeys": (409, {"code": "database_ssh_key_duplicate_name", "reason": "taken"})})
+    api = Routes(**{"GET /v2/sshkeys": [[], [older]],
+                    "POST /v2/sshkeys": (409, {"code": "database_ssh_key_duplicate_name", "reason": "taken"})})
     res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
     assert res["changed"] is True and res["adopted"] is True and res["ssh_key"]["id"] == "a"
 
 
 def test_a_create_answer_without_id_is_ambiguous_and_the_object_adopted(monkeypatch):
     made = sshkey("new", "web")
-    api = Api(**{"GET /v2/sshkeys": [[], [made], [made]], "POST /v2/sshkeys": b""})
+    api = Routes(**{"GET /v2/sshkeys": [[], [made], [made]], "POST /v2/sshkeys": b""})
     res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
     assert res["adopted"] is True and res["ssh_key"]["id"] == "new"
     assert api.mutating == [("POST", "/v2/sshkeys")]
@@ -223,14 +192,14 @@ def test_a_create_answer_without_id_is_ambiguous_and_the_object_adopted(monkeypa
 
 @pytest.mark.parametrize("body", [b"", b"{}", b"null", b'{"items": null}', b"<html>502</html>", b'["x"]'])
 def test_a_malformed_list_is_an_error_never_an_empty_account(monkeypatch, body):
-    api = Api(**{"GET /v2/sshkeys": body})
+    api = Routes(**{"GET /v2/sshkeys": body})
     res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch, retries=1)
     assert res["failed"] is True and res["failure"]["code"] == "malformed_response"
     assert api.mutating == [] and api.calls == [("GET", "/v2/sshkeys")] * 2
 
 
 def test_an_ambiguous_name_fails_with_the_ids(monkeypatch):
-    api = Api(**{"GET /v2/sshkeys": [[sshkey("b", "web", created="2"), sshkey("a", "web", created="1")]]})
+    api = Routes(**{"GET /v2/sshkeys": [[sshkey("b", "web", created="2"), sshkey("a", "web", created="1")]]})
     res = run(CivoSshKey, api, dict(name="web", public_key=KEY), monkeypatch=monkeypatch)
     assert res["failed"] and res["failure"]["code"] == "ambiguous_name" and "ids: a, b" in res["msg"]
 
@@ -238,22 +207,22 @@ def test_an_ambiguous_name_fails_with_the_ids(monkeypatch):
 # -- delete ------------------------------------------------------------------------------------------------
 
 def test_delete_takes_the_resources_own_404_as_done(monkeypatch):
-    api = Api(**{"GET /v2/sshkeys/a": sshkey("a", "web"),
-                 "DELETE /v2/sshkeys/a": (404, {"code": "database_ssh_key_not_found", "reason": "gone"})})
+    api = Routes(**{"GET /v2/sshkeys/a": sshkey("a", "web"),
+                    "DELETE /v2/sshkeys/a": (404, {"code": "database_ssh_key_not_found", "reason": "gone"})})
     res = run(CivoSshKey, api, dict(id="a", state="absent"), monkeypatch=monkeypatch)
     assert res["changed"] is True and res["ssh_key"] is None
 
 
 @pytest.mark.parametrize("code", ["database_region_not_found", "route_not_found", None])
 def test_delete_fails_on_other_404s(monkeypatch, code):
-    api = Api(**{"GET /v2/sshkeys/a": sshkey("a", "web"),
-                 "DELETE /v2/sshkeys/a": (404, {"code": code, "reason": "no"})})
+    api = Routes(**{"GET /v2/sshkeys/a": sshkey("a", "web"),
+                    "DELETE /v2/sshkeys/a": (404, {"code": code, "reason": "no"})})
     res = run(CivoSshKey, api, dict(id="a", state="absent"), monkeypatch=monkeypatch)
     assert res["failed"] is True and res["failure"]["status"] == 404
 
 
 def test_get_by_id_fails_on_a_foreign_404(monkeypatch):
-    api = Api(**{"GET /v2/sshkeys/a": (404, {"code": "database_region_not_found", "reason": "no region"})})
+    api = Routes(**{"GET /v2/sshkeys/a": (404, {"code": "database_region_not_found", "reason": "no region"})})
     res = run(CivoSshKey, api, dict(id="a", state="absent"), monkeypatch=monkeypatch)
     assert res["failed"] is True and res["failure"]["code"] == "database_region_not_found"
 
@@ -269,7 +238,7 @@ class ThingInfo(CivoApi, ResourceInfoModule):
 def test_info_reads_every_page_and_filters_by_name(monkeypatch):
     pages = [{"page": 1, "per_page": 1, "pages": 2, "items": [thing()]},
              {"page": 2, "per_page": 1, "pages": 2, "items": [thing(id="t2", name="two")]}]
-    api = Api(**{"GET /v2/things": pages})
+    api = Routes(**{"GET /v2/things": pages})
     res = run(ThingInfo, api, dict(name="two"), monkeypatch=monkeypatch)
     assert [t["id"] for t in res["things"]] == ["t2"] and len(api.calls) == 2
     assert json.loads(json.dumps(res))["changed"] is False
@@ -277,9 +246,9 @@ def test_info_reads_every_page_and_filters_by_name(monkeypatch):
 
 def test_an_adopted_object_is_updated_to_what_the_options_want(monkeypatch):
     older = thing(id="t0", notes="old", created_at="1")
-    api = Api(**{"GET /v2/things": [[], [older]],
-                 "POST /v2/things": (409, {"code": "database_thing_duplicate_name", "reason": "taken"}),
-                 "PUT /v2/things/t0": {"result": "success"}})
+    api = Routes(**{"GET /v2/things": [[], [older]],
+                    "POST /v2/things": (409, {"code": "database_thing_duplicate_name", "reason": "taken"}),
+                    "PUT /v2/things/t0": {"result": "success"}})
     monkeypatch.setattr(Thing, "duplicate_codes", ("database_thing_duplicate_name",))
     res = run(Thing, api, dict(name="one", notes="new", zone="z1"), monkeypatch=monkeypatch)
     assert res["changed"] is True and res["adopted"] is True

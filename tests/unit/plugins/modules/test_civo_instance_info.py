@@ -9,9 +9,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient
+from ansible_collections.vmops.cloud.plugins.module_utils._http import InvalidParameterError
 from ansible_collections.vmops.cloud.plugins.modules.civo_instance_info import CivoInstanceInfo, matches
+from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeCivoApi, bare_module
 
 A = "779d651a-8e10-4019-9cc0-448451d16157"
 B = "889d651a-8e10-4019-9cc0-448451d16157"
@@ -27,42 +27,15 @@ INSTANCES = [inst(A, "web1", ["web", "prod"], "ACTIVE"), inst(B, "web2", ["web"]
              inst(C, "db1", ["db", "prod"], "ACTIVE")]
 
 
-class FakeTransport(object):
-    def __init__(self):
-        self.session = type("Session", (), {"headers": {}})()
-        self.sleep = lambda seconds: None
-        self.request_count = 0
-
-
-class PagedCivo(CivoClient):
-    """Answers the instance list ``per_page`` items at a time (ignoring the asked page size)."""
-
-    def __init__(self, per_page=2):
-        super(PagedCivo, self).__init__(api_key="k", api_url="https://api.example.test", transport=FakeTransport())
-        self.per_page = per_page
-        self.requests = []
-
-    def request(self, method, path, params=None, data=None, safe=None, region=True, check=None):
-        self.requests.append((method, path, dict(params or {})))
-        assert method == "GET"
-        if path == "/v2/instances":
-            wanted = set((params or {}).get("tags", "").split())
-            items = [i for i in INSTANCES if wanted.issubset(i["tags"])]
-            page = params["page"]
-            pages = max(1, (len(items) + self.per_page - 1) // self.per_page)
-            chunk = items[(page - 1) * self.per_page: page * self.per_page]
-            return {"page": page, "per_page": self.per_page, "pages": pages, "items": [dict(i) for i in chunk]}
-        for i in INSTANCES:
-            if path == "/v2/instances/" + i["id"]:
-                return dict(i)
-        raise ApiError("not found", status=404, code="database_instance_not_found")
+def paged_civo(per_page=2):
+    """The kit's fake Civo API answering the instance list ``per_page`` items at a time (ignoring the asked
+    page size); a changing request fails the test."""
+    return FakeCivoApi(INSTANCES, per_page=per_page, read_only=True)
 
 
 def make(client=None, **params):
-    mod = CivoInstanceInfo.__new__(CivoInstanceInfo)
-    mod.params = dict(dict(id=None, hostname=None, tags=None, status=None, api_key="k", region="LON1"), **params)
-    mod._client = client if client is not None else PagedCivo()
-    return mod
+    params = dict(dict(id=None, hostname=None, tags=None, status=None, api_key="k", region="LON1"), **params)
+    return bare_module(CivoInstanceInfo, params, client if client is not None else paged_civo())
 
 
 @pytest.mark.parametrize("filters, expected", [
@@ -89,26 +62,26 @@ def test_matches(filters, expected):
     ({"hostname": "nope"}, []),
 ])
 def test_gather_reads_every_page_and_filters(filters, ids):
-    client = PagedCivo(per_page=2)
+    client = paged_civo(per_page=2)
     result = make(client=client, **filters).gather()
     assert [i["id"] for i in result["instances"]] == ids
     assert all("initial_password" not in i for i in result["instances"])
     pages = [r for r in client.requests if r[1] == "/v2/instances"]
-    assert [r[2]["page"] for r in pages] == list(range(1, len(pages) + 1))
+    assert [r.params["page"] for r in pages] == list(range(1, len(pages) + 1))
     if filters.get("tags"):
-        assert pages[0][2]["tags"] == " ".join(filters["tags"])
+        assert pages[0].params["tags"] == " ".join(filters["tags"])
 
 
 def test_one_request_for_a_large_page():
-    client = PagedCivo(per_page=10000)
+    client = paged_civo(per_page=10000)
     make(client=client).gather()
     assert len(client.requests) == 1
 
 
 def test_by_id_is_one_request_and_other_filters_still_apply():
-    client = PagedCivo()
+    client = paged_civo()
     assert [i["id"] for i in make(client=client, id=A).gather()["instances"]] == [A]
-    assert client.requests == [("GET", "/v2/instances/" + A, {})]
+    assert client.requests == [("GET", "/v2/instances/" + A, None)] and client.requests[0].params == {}
     assert make(id=A, status="SHUTOFF").gather()["instances"] == []
     assert make(id="11111111-8e10-4019-9cc0-448451d16157").gather()["instances"] == []
 

@@ -9,10 +9,10 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, parse_bool
+from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, Transport
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, civo_error, parse_bool
 from ansible_collections.vmops.cloud.plugins.modules.civo_recovery import CivoRecovery, plan_recovery
-from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeCivo, run
+from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeCivo, FakeSession, Sleeps, json_response, run
 
 IID = "4a07ac84-70f8-11e5-8fe9-5cf9389be614"
 PATH = "/v2/instances/%s/recovery" % IID
@@ -35,39 +35,25 @@ def test_parse_bool(value, expected):
     assert parse_bool(value) is expected
 
 
-class RecoveryTransport(object):
-    """Just enough of Transport for CivoClient.get_recovery."""
-
-    def __init__(self, body):
-        self.body = body
-        self.session = type("S", (), {"headers": {}})()
-        self.request_count = 0
-        self.sleep = None
-        self.urls = []
-
-    def request(self, method, url, **kw):
-        import json
-        import requests
-        self.urls.append((method, url, kw.get("params")))
-        resp = requests.Response()
-        resp.status_code = 200
-        resp._content = json.dumps(self.body).encode()
-        check = kw.get("check")
-        return check(resp) if check else resp
+def recovery_client(body):
+    """The real client and transport over the kit's FakeSession, answering ``body`` once."""
+    session = FakeSession(json_response(200, body))
+    transport = Transport(session=session, retries=0, sleep=Sleeps(), error_parser=civo_error)
+    return CivoClient("key", api_url="http://api.test", region="lon1", transport=transport), session
 
 
 @pytest.mark.parametrize("body, expected", [
     ({"result": "true"}, True), ({"result": "false"}, False), ({"result": True}, True), ({"result": False}, False),
 ])
 def test_client_get_recovery_accepts_strings_and_booleans(body, expected):
-    transport = RecoveryTransport(body)
-    client = CivoClient("key", api_url="http://api.test", region="lon1", transport=transport)
+    client, session = recovery_client(body)
     assert client.get_recovery(IID) is expected
-    assert transport.urls == [("GET", "http://api.test" + PATH, {"region": "LON1"})]
+    assert [(c.method, c.url, c.kwargs.get("params")) for c in session.calls] == [
+        ("GET", "http://api.test" + PATH, {"region": "LON1"})]
 
 
 def test_client_get_recovery_refuses_garbage():
-    client = CivoClient("key", api_url="http://api.test", transport=RecoveryTransport({"result": "perhaps"}))
+    client, dummy = recovery_client({"result": "perhaps"})
     with pytest.raises(ApiError) as err:
         client.get_recovery(IID)
     assert err.value.code == "invalid_response"
