@@ -304,13 +304,20 @@ class ZomroInstanceModule(ZomroModuleMixin, VmopsModule):
         found = self.client.require_instance(ref)
         state = instance_state(found)
         wanted = self.params["state"]
-        if state in TRANSITIONAL and state not in ON_THE_WAY[wanted] and self.params["wait"]:
-            # Something else is in progress: let it settle (reads only), then decide.
-            found = self.wait_for(lambda: self.client.get_instance(found["id"]),
-                                  lambda inst: inst is None or instance_state(inst) not in TRANSITIONAL,
-                                  "Zomro instance %s to settle" % instance_label(found))
-            if found is None:
-                raise ApiError("Zomro instance %s disappeared" % ref, code="instance_not_found")
+        if state not in TRANSITIONAL or not self.params["wait"]:
+            return found
+        if state in ON_THE_WAY[wanted]:
+            if self.check_mode:
+                return found
+            # Already on its way to the wanted state: wait for it (reads only) as if this run had asked. The
+            # state it was found in goes along, so that the plan does not restart an instance found rebooting.
+            return dict(self.settle(found, GOAL[wanted]), found_state=state)
+        # Something else is in progress: let it settle (reads only), then decide.
+        found = self.wait_for(lambda: self.client.get_instance(found["id"]),
+                              lambda inst: inst is None or instance_state(inst) not in TRANSITIONAL,
+                              "Zomro instance %s to settle" % instance_label(found))
+        if found is None:
+            raise ApiError("Zomro instance %s disappeared" % ref, code="instance_not_found")
         return found
 
     # -- planning ----------------------------------------------------------
@@ -321,8 +328,8 @@ class ZomroInstanceModule(ZomroModuleMixin, VmopsModule):
         plan = Plan(before=power_view(current))
         label = instance_label(current)
         _refuse_unknown(current, state, label)
-        if state in ON_THE_WAY[wanted]:
-            return plan  # already on its way; result() waits for it
+        if current.get("found_state", state) in ON_THE_WAY[wanted]:
+            return plan  # already on its way (with wait=true, find() waited for it)
         _refuse_unsettled(state, wanted, self.params["hard"], label)
         if wanted == "started" and state == "active" or wanted == "stopped" and state == "stopped":
             return plan
@@ -364,10 +371,6 @@ class ZomroInstanceModule(ZomroModuleMixin, VmopsModule):
     # -- the result ----------------------------------------------------------
 
     def result(self, current, plan):
-        state = instance_state(current)
-        if not plan.changed and self.params["wait"] and not self.check_mode \
-                and state in ON_THE_WAY[self.params["state"]]:
-            current = self.settle(current, GOAL[self.params["state"]])
         return {"instance": instance_summary(current)}
 
 

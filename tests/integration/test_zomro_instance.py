@@ -239,3 +239,17 @@ def test_a_malformed_answer_to_a_power_action_is_adopted_not_resent(emulator):
     res = ok(power(emulator, instance=ELID, state="stopped"), changed=True)
     assert res["instance"]["state"] == "stopped"
     assert len(power_calls(emulator)) == 1
+
+
+def test_an_instance_already_rebooting_is_waited_for_not_restarted_again(emulator):
+    """find() waits for a state already on its way (reads only): no second reboot, the result is the settled state."""
+    emulator.config(build_seconds=2.0)
+    creds, dummy = token_auth(emulator)
+    ok(power(emulator, creds=creds, instance=ELID, state="restarted", wait=False), changed=True)
+    still_rebooting = state(emulator) == "rebooting"
+    emulator.clear_journal()
+    res = ok(power(emulator, creds=creds, instance=ELID, state="restarted"), changed=False)
+    assert res["actions"] == [] and res["instance"]["state"] == "active"
+    assert power_calls(emulator) == [] and set(funcs(emulator)) == {"instances"}
+    if still_rebooting:
+        assert len(funcs(emulator)) >= 2  # it polled until the reboot finished

@@ -202,3 +202,50 @@ def test_rescue_plan_over_the_old_shape():
 def test_rescue_zone_accepts_shr():
     from ansible_collections.vmops.cloud.plugins.modules.zomro_rescue import ZomroRescueModule as M
     assert M.argument_spec["zone"]["choices"] == ["pub", "own", "shr"]
+
+
+# -- an instance already on its way: find() waits, result() never does ------------------------------------
+
+class _FindingClient(FakeZomro):
+    """FakeZomro that also answers require_instance with the instance as first listed."""
+
+    def require_instance(self, ref):
+        self.calls.append(("find", ref))
+        return dict(self.item)
+
+
+@pytest.mark.parametrize("state, first, goal", [
+    ("started", "Starting", "Active"), ("stopped", "Stopping", "Stopped"), ("restarted", "Rebooting", "Active"),
+    ("restarted", "Starting", "Active"),
+])
+def test_find_waits_for_an_instance_on_its_way_and_the_plan_sends_nothing(state, first, goal):
+    client = _FindingClient(item(first), reads=[first, goal])
+    mod = make(state, client=client)
+    mod.wait_for = lambda fetch, done, what, failed=None, describe=None: _poll(fetch, done)
+    found = mod.find()
+    assert found["instance_status"] == goal  # waited in find(), reads only
+    plan = mod.plan(found)
+    assert not plan.changed and plan.actions == []  # an instance found rebooting is not restarted again
+    assert [c for c in client.calls if c[0] == "power"] == []
+    assert mod.result(found, plan)["instance"]["state"] == goal.lower()
+
+
+def test_result_never_waits():
+    """A wait that belongs to no change of this run is done while reading (find), never in result()."""
+    client = _FindingClient(item("Stopped"), reads=["Stopped"])
+    mod = make("stopped", client=client)
+    current = item("Stopping")
+    plan = mod.plan(current)
+    assert not plan.changed
+    assert mod.result(current, plan)["instance"]["state"] == "stopping"
+    assert client.calls == []
+
+
+def test_find_does_not_wait_in_check_mode_or_without_wait():
+    for check_mode, wait in ((True, True), (False, False)):
+        client = _FindingClient(item("Stopping"), reads=["Stopped"])
+        mod = make("stopped", wait=wait, client=client)
+        mod.module.check_mode = check_mode
+        found = mod.find()
+        assert found["instance_status"] == "Stopping" and client.calls == [("find", "5203773")]
+        assert not mod.plan(found).changed
