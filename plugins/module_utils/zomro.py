@@ -522,15 +522,39 @@ class ZomroClient(object):
         return self.call(func, safe=False, elid=str(elid))
 
 
+def instance_disappeared(ref):
+    return ApiError("Zomro instance %s disappeared" % ref, code="instance_not_found")
+
+
 class ZomroModuleMixin(object):
     """For Zomro modules (before ``VmopsModule`` in the bases): the client registers every secret it
-    holds or opens (sessions, URL credentials) in the module's ``no_log_values``."""
+    holds or opens (sessions, URL credentials) in the module's ``no_log_values``; the steps after an
+    action (read again, or wait for a state) are shared."""
 
     @property
     def client(self):
         if self._client is None:
             self._client = ZomroClient.from_params(self.params, on_secret=self.module.no_log_values.add)
         return self._client
+
+    def after_action(self, current, known):
+        """The instance after an action: as adopted, as it was (a wait step follows), or read once."""
+        if known is not None:
+            return known
+        if self.params["wait"]:
+            return current
+        found = self.client.get_instance(current["id"])
+        if found is None:
+            raise instance_disappeared(current["id"])
+        return found
+
+    def settle(self, current, goal):
+        """Wait (a step of its own) until the instance reaches ``goal``; ``error`` or its vanishing ends it."""
+        elid = current["id"]
+        return self.wait_for(lambda: self.client.get_instance(elid),
+                             lambda inst: inst is not None and instance_state(inst) == goal,
+                             "Zomro instance %s to be %s" % (instance_label(current), goal),
+                             failed=lambda inst: inst is None or instance_state(inst) == "error")
 
 
 def describe_status(value):

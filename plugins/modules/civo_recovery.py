@@ -261,12 +261,10 @@ class CivoRecovery(VmopsModule):
         instance = self.client.require_instance(self.params["instance"])
         return summary(instance, self.client.get_recovery(instance["id"]))
 
-    def recovery_plan(self, requested):
-        return plan_recovery(requested, self.desired, self.params["reboot"], self.params["force_reboot"])
-
     def plan(self, current):
         plan = Plan(before=current)
-        steps, dummy, warning = self.recovery_plan(current["enabled"])
+        steps, dummy, warning = plan_recovery(current["enabled"], self.desired, self.params["reboot"],
+                                              self.params["force_reboot"])
         if warning:
             self.module.warn(warning)
         for kind, description in steps:
@@ -348,7 +346,8 @@ class CivoRecovery(VmopsModule):
 
     def result(self, current, plan):
         recovery = plan.after if self.check_mode else current  # check mode: what the run would leave
-        dummy, reboot_required, dummy2 = self.recovery_plan(plan.before["enabled"])
+        dummy, reboot_required, dummy2 = plan_recovery(plan.before["enabled"], self.desired, self.params["reboot"],
+                                                       self.params["force_reboot"])
         return {"recovery": recovery, "reboot_required": reboot_required, "adopted": self.adopted}
 
 

@@ -217,8 +217,8 @@ failure:
 
 from ..module_utils.base import ApiError, InvalidParameterError, Plan, VmopsModule
 from ..module_utils.zomro import (
-    INACTIVE_STATUS_CODES, POWER_FUNCS, TRANSITIONAL, ZOMRO, ZomroModuleMixin, check_instance_ref, instance_label,
-    instance_state, instance_summary)
+    INACTIVE_STATUS_CODES, POWER_FUNCS, TRANSITIONAL, ZOMRO, ZomroModuleMixin, check_instance_ref, instance_disappeared,
+    instance_label, instance_state, instance_summary)
 
 # The state each ``state`` option ends in.
 GOAL = {"started": "active", "stopped": "stopped", "restarted": "active"}
@@ -281,7 +281,7 @@ def _power_action(state, wanted, hard, label):
                    reason="instance_status is %s" % state)
 
 
-class ZomroInstanceModule(ZomroModuleMixin, VmopsModule):
+class ZomroInstance(ZomroModuleMixin, VmopsModule):
     provider = ZOMRO
     resource_key = "instance"
     argument_spec = dict(
@@ -317,7 +317,7 @@ class ZomroInstanceModule(ZomroModuleMixin, VmopsModule):
                               lambda inst: inst is None or instance_state(inst) not in TRANSITIONAL,
                               "Zomro instance %s to settle" % instance_label(found))
         if found is None:
-            raise ApiError("Zomro instance %s disappeared" % ref, code="instance_not_found")
+            raise instance_disappeared(ref)
         return found
 
     # -- planning ----------------------------------------------------------
@@ -352,21 +352,7 @@ class ZomroInstanceModule(ZomroModuleMixin, VmopsModule):
             return found if found is not None and instance_state(found) in SHOWS_APPLIED[action] else None
 
         found, adopted = self.client.create_or_adopt(lambda: self.client.power(elid, action), applied)
-        if adopted:
-            return found
-        if self.params["wait"]:
-            return current  # the wait step reads it
-        found = self.client.get_instance(elid)
-        if found is None:
-            raise ApiError("Zomro instance %s disappeared" % elid, code="instance_not_found")
-        return found
-
-    def settle(self, current, goal):
-        elid = current["id"]
-        return self.wait_for(lambda: self.client.get_instance(elid),
-                             lambda inst: inst is not None and instance_state(inst) == goal,
-                             "Zomro instance %s to be %s" % (instance_label(current), goal),
-                             failed=lambda inst: inst is None or instance_state(inst) == "error")
+        return self.after_action(current, found if adopted else None)
 
     # -- the result ----------------------------------------------------------
 
@@ -375,7 +361,7 @@ class ZomroInstanceModule(ZomroModuleMixin, VmopsModule):
 
 
 def main():
-    ZomroInstanceModule.main()
+    ZomroInstance.main()
 
 
 if __name__ == "__main__":

@@ -221,7 +221,7 @@ def select_instances(items, ref=None):
     return by_id or [i for i in items if instance_name(i) == ref]
 
 
-class ZomroInstanceInfoModule(ZomroModuleMixin, InfoModule):
+class ZomroInstanceInfo(ZomroModuleMixin, InfoModule):
     provider = ZOMRO
     argument_spec = dict(
         instance=dict(type="str"),
@@ -250,7 +250,7 @@ class ZomroInstanceInfoModule(ZomroModuleMixin, InfoModule):
 
 
 def main():
-    ZomroInstanceInfoModule.main()
+    ZomroInstanceInfo.main()
 
 
 if __name__ == "__main__":

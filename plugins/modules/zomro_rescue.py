@@ -315,7 +315,7 @@ def rescue_view(instance, image=None, zone=None):
     return {"enabled": status in RESCUE_ON, "image": image, "zone": zone, "status": status}
 
 
-class ZomroRescueModule(ZomroModuleMixin, VmopsModule):
+class ZomroRescue(ZomroModuleMixin, VmopsModule):
     provider = ZOMRO
     resource_key = "instance"
     argument_spec = dict(
@@ -435,25 +435,6 @@ class ZomroRescueModule(ZomroModuleMixin, VmopsModule):
         found, adopted = self.client.create_or_adopt(lambda: self.client.unrescue(elid), applied)
         return self.after_action(current, found if adopted else None)
 
-    def after_action(self, current, known):
-        """The instance after an action: as adopted, as it was (a wait step follows), or read once."""
-        if known is not None:
-            return known
-        if self.params["wait"]:
-            return current
-        found = self.client.get_instance(current["id"])
-        if found is None:
-            raise ApiError("Zomro instance %s disappeared" % current["id"], code="instance_not_found")
-        return found
-
-    def settle(self, current, goal):
-        """Wait (a step of its own) until the instance reaches ``goal``."""
-        elid = current["id"]
-        return self.wait_for(lambda: self.client.get_instance(elid),
-                             lambda inst: inst is not None and instance_state(inst) == goal,
-                             "Zomro instance %s to be %s" % (elid, goal),
-                             failed=lambda inst: inst is None or instance_state(inst) == "error")
-
     # -- the result ----------------------------------------------------------
 
     def result(self, current, plan):
@@ -463,7 +444,7 @@ class ZomroRescueModule(ZomroModuleMixin, VmopsModule):
 
 
 def main():
-    ZomroRescueModule.main()
+    ZomroRescue.main()
 
 
 if __name__ == "__main__":

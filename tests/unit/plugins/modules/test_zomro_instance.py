@@ -15,8 +15,8 @@ import pytest
 from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError, InvalidParameterError
 from ansible_collections.vmops.cloud.plugins.module_utils.zomro import elements
 from ansible_collections.vmops.cloud.plugins.modules import zomro_instance
-from ansible_collections.vmops.cloud.plugins.modules.zomro_instance import ZomroInstanceModule
-from ansible_collections.vmops.cloud.plugins.modules.zomro_rescue import ZomroRescueModule
+from ansible_collections.vmops.cloud.plugins.modules.zomro_instance import ZomroInstance
+from ansible_collections.vmops.cloud.plugins.modules.zomro_rescue import ZomroRescue
 from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeAnsibleModule, FakeZomro, bare_module
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "zomro")
@@ -33,7 +33,7 @@ def by_name(name):
 
 
 def make(state="started", hard=False, wait=True, client=None, instance="5203773"):
-    return bare_module(ZomroInstanceModule, dict(instance=instance, state=state, hard=hard, wait=wait, wait_timeout=5,
+    return bare_module(ZomroInstance, dict(instance=instance, state=state, hard=hard, wait=wait, wait_timeout=5,
                                                  username="u", password="p", auth_token=None), client or FakeZomro())
 
 
@@ -171,7 +171,7 @@ def test_module_has_docs():
 # -- zomro_rescue over the fixtures ---------------------------------------------------------------------
 
 def rescue_module(state):
-    mod = ZomroRescueModule.__new__(ZomroRescueModule)
+    mod = ZomroRescue.__new__(ZomroRescue)
     mod.module = FakeAnsibleModule()
     mod.params = dict(instance="x", state=state, image="f8f2573f-56c4-44c5-8469-84eee4aa64e7", zone="pub",
                       rescue_password=None, wait=True, wait_timeout=5, username="u", password="p", auth_token=None)
@@ -200,7 +200,7 @@ def test_rescue_plan_over_the_old_shape():
 
 
 def test_rescue_zone_accepts_shr():
-    from ansible_collections.vmops.cloud.plugins.modules.zomro_rescue import ZomroRescueModule as M
+    from ansible_collections.vmops.cloud.plugins.modules.zomro_rescue import ZomroRescue as M
     assert M.argument_spec["zone"]["choices"] == ["pub", "own", "shr"]
 
 

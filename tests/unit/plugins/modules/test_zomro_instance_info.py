@@ -11,7 +11,7 @@ import pytest
 
 from ansible_collections.vmops.cloud.plugins.module_utils._http import ApiError
 from ansible_collections.vmops.cloud.plugins.module_utils.zomro import elements, slist
-from ansible_collections.vmops.cloud.plugins.modules.zomro_instance_info import ZomroInstanceInfoModule, select_instances
+from ansible_collections.vmops.cloud.plugins.modules.zomro_instance_info import ZomroInstanceInfo, select_instances
 from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeZomro, bare_module
 
 DOC = {"elem": [
@@ -52,7 +52,7 @@ def test_select_instances(ref, ids):
 
 def make(**params):
     client = FakeZomro(instances=items(), images=slist(PREVIEW, "select_boot"), zones=["pub", "own"])
-    return bare_module(ZomroInstanceInfoModule, dict(dict(instance=None, rescue_images=False), **params), client)
+    return bare_module(ZomroInstanceInfo, dict(dict(instance=None, rescue_images=False), **params), client)
 
 
 def test_gather_all():

@@ -19,7 +19,7 @@ from ansible_collections.vmops.cloud.plugins.module_utils.zomro import (
     ZomroError,
 )
 from ansible_collections.vmops.cloud.plugins.modules import zomro_rescue
-from ansible_collections.vmops.cloud.plugins.modules.zomro_rescue import ZomroRescueModule, match_image, rescue_view
+from ansible_collections.vmops.cloud.plugins.modules.zomro_rescue import ZomroRescue, match_image, rescue_view
 from ansible_collections.vmops.cloud.tests.unit.plugins.module_utils._fake import FakeZomro, bare_module
 
 UBUNTU = "f8f2573f-56c4-44c5-8469-84eee4aa64e7"
@@ -127,7 +127,7 @@ def test_error_message_hint_only_for_token_sessions():
 def make(state="enabled", image="Ubuntu 22.04", zone=None, instance="5203773", password=None, client=None):
     params = dict(instance=instance, state=state, image=image, zone=zone, rescue_password=password,
                   wait=True, wait_timeout=5, username="u", password="p", auth_token=None)
-    return bare_module(ZomroRescueModule, params, client or FakeZomro(images=images()))
+    return bare_module(ZomroRescue, params, client or FakeZomro(images=images()))
 
 
 def inst(status):
