@@ -34,7 +34,7 @@ def by_name(name):
 
 def make(state="started", hard=False, wait=True, client=None, instance="5203773"):
     return bare_module(ZomroInstance, dict(instance=instance, state=state, hard=hard, wait=wait, wait_timeout=5,
-                                                 username="u", password="p", auth_token=None), client or FakeZomro())
+                                           username="u", password="p", auth_token=None), client or FakeZomro())
 
 
 def item(state, **extra):
