@@ -209,6 +209,7 @@ class ResourceModule(ResourceApi, VmopsModule):
         super(ResourceModule, self).__init__()
         self.adopted = False
         self.duplicates_deleted = []
+        self._resolved = {}
 
     # -- what the options want ------------------------------------------------------------------
 
@@ -224,12 +225,16 @@ class ResourceModule(ResourceApi, VmopsModule):
         return next(f for f in self.fields if f.option == option)
 
     def wanted_value(self, field, current=None):
+        """The API value of ``field``'s option; a ``resolve`` runs once per current value in a run (the
+        refusal check, the updates and the create body all ask, and a resolve may cost a request)."""
         value = self.params.get(field.option)
-        if value is None:
-            return None
-        if field.resolve is not None:
-            value = field.resolve(self, value, current.get(field.key) if current else None)
-        return value
+        if value is None or field.resolve is None:
+            return value
+        have = current.get(field.key) if current else None
+        key = (field.option, repr(have))
+        if key not in self._resolved:
+            self._resolved[key] = field.resolve(self, value, have)
+        return self._resolved[key]
 
     def label(self, obj=None):
         """``SSH key 'web' (id ...)`` for messages and actions."""

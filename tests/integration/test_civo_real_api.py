@@ -54,22 +54,28 @@ PLAYBOOK = """
 """
 
 
-def concurrent_playbooks(emulator, count):
-    import sys
-    start = time.time() + 6
-    outs = [tempfile.NamedTemporaryFile(suffix=".json", delete=False, dir=str(REPO / ".build")).name
-            for dummy in range(count)]
-    procs = [None] * count
+def in_parallel(count, func):
+    """``[func(0), ..., func(count - 1)]``, each run in its own thread at the same time."""
+    results = [None] * count
 
     def one(i):
-        procs[i] = run_playbook(PLAYBOOK.format(python=sys.executable, start=start, token=emulator.token,
-                                                url=emulator.url, host=HOST, out=outs[i]))
+        results[i] = func(i)
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    return results
+
+
+def concurrent_playbooks(emulator, count):
+    import sys
+    start = time.time() + 6
+    outs = [tempfile.NamedTemporaryFile(suffix=".json", delete=False, dir=str(REPO / ".build")).name
+            for dummy in range(count)]
+    procs = in_parallel(count, lambda i: run_playbook(PLAYBOOK.format(
+        python=sys.executable, start=start, token=emulator.token, url=emulator.url, host=HOST, out=outs[i])))
     results = []
     for i in range(count):
         assert procs[i].returncode == 0, procs[i].stdout + procs[i].stderr
@@ -106,16 +112,7 @@ def test_concurrent_creates_end_with_one_instance(emulator):
 def test_concurrent_instance_snapshot_creates_all_succeed(emulator):
     iid = emulator.seed(instances=1)["instances"][0]
     emulator.clear_journal()
-    results = [None] * 3
-
-    def one(i):
-        results[i] = mod(emulator, "civo_instance_snapshot", instance=iid, name="nightly", wait=False)
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = in_parallel(3, lambda i: mod(emulator, "civo_instance_snapshot", instance=iid, name="nightly", wait=False))
     for res in results:
         ok(res)
     snaps = emulator.civo("GET", "/v2/instances/%s/snapshots" % iid, region="LON1").json()
@@ -127,16 +124,7 @@ def test_concurrent_account_snapshot_takes_all_succeed(emulator):
     emulator.config(build_seconds=3.0)
     iid = emulator.seed(instances=1)["instances"][0]
     emulator.clear_journal()
-    results = [None] * 3
-
-    def one(i):
-        results[i] = mod(emulator, "civo_snapshot", instance=iid, name="weekly", wait=False)
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = in_parallel(3, lambda i: mod(emulator, "civo_snapshot", instance=iid, name="weekly", wait=False))
     for res in results:
         ok(res)
     snaps = emulator.civo("GET", "/v2/snapshots", region="LON1").json()

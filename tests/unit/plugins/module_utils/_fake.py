@@ -49,7 +49,7 @@ from urllib3.exceptions import (
 
 from ansible_collections.vmops.cloud.plugins.module_utils import base
 from ansible_collections.vmops.cloud.plugins.module_utils._http import AmbiguousRequestError, ApiError, create_or_adopt
-from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, instance_not_found, is_uuid
+from ansible_collections.vmops.cloud.plugins.module_utils.civo import CivoClient, is_uuid
 
 
 # -- answers -------------------------------------------------------------------
@@ -510,11 +510,7 @@ class FakeCivo(object):
         matches = self.find_instances_by_hostname(ref)
         return matches[0] if matches else None
 
-    def require_instance(self, ref, what="instance"):
-        found = self.find_instance(ref, what)
-        if found is None:
-            raise instance_not_found(ref, self.region)
-        return found
+    require_instance = CivoClient.require_instance  # the real one, over this fake's find_instance
 
     def get_recovery(self, instance_id):
         self.calls.append(("get_recovery", instance_id))

@@ -265,3 +265,13 @@ def test_an_info_module_is_its_description_plus_filters():
     assert info.argument_spec.fget(info) == {"id": {"type": "str"}, "name": {"type": "str"}, "ip": {"type": "str"}}
     nets = ResourceInfoModule.of(Networks, options=dict(label=dict(type="str", aliases=["name"])))
     assert nets.argument_spec.fget(nets) == {"id": {"type": "str"}, "label": {"type": "str", "aliases": ["name"]}}
+
+
+def test_a_resolve_that_costs_a_request_runs_once_per_plan(monkeypatch):
+    """The refusal check and the updates both ask for a field's wanted value: the network list is read once."""
+    from ansible_collections.vmops.cloud.plugins.modules.civo_volume import CivoVolume
+    vol = {"id": "v1", "name": "data", "size_gb": 5, "network_id": "n1", "volume_type": "ssd", "instance_id": ""}
+    api = Routes(**{"GET /v2/volumes": [[vol]], "GET /v2/networks": [[{"id": "n1", "label": "default", "default": True}]]})
+    res = run(CivoVolume, api, dict(name="data", size_gb=5, network="default"), monkeypatch=monkeypatch)
+    assert res["changed"] is False, res
+    assert api.calls == [("GET", "/v2/volumes"), ("GET", "/v2/networks")]
